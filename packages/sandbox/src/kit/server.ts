@@ -1,0 +1,278 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { FaultList } from "./faults.js";
+import { SpecIndex } from "./spec.js";
+import type { FaultSpec, RecordedRequest, SimReply, SimRequest, VendorSimulator } from "./types.js";
+
+export const CONTROL_PREFIX = "/__sandbox";
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface VendorServerOptions {
+  /** Default 127.0.0.1: the sandbox is for one machine unless told otherwise. */
+  host?: string;
+  /** Default 0 (the OS picks a free port). */
+  port?: number;
+  /** How many recorded requests the inspection API keeps. Default 10 000. */
+  maxRecorded?: number;
+}
+
+/** A running simulator: its URL, inspection, faults, and a clean close. */
+export interface VendorServer {
+  readonly vendor: VendorSimulator["vendor"];
+  /** Base URL a client is configured with (origin + the vendor's base path). */
+  readonly url: string;
+  readonly origin: string;
+  readonly port: number;
+  readonly simulator: VendorSimulator;
+  /** Requests received, oldest first (control-plane requests excluded). */
+  readonly requests: RecordedRequest[];
+  /** Add a fault; returns its id. */
+  addFault(fault: FaultSpec): number;
+  clearFaults(): void;
+  state(): unknown;
+  reset(): void;
+  expireTokens(): void;
+  close(): Promise<void>;
+}
+
+const CORS: Record<string, string> = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "*",
+};
+
+/** Serve one vendor simulator over real HTTP. */
+export async function startVendorServer(simulator: VendorSimulator, options: VendorServerOptions = {}): Promise<VendorServer> {
+  const spec = new SpecIndex(simulator.specFile);
+  const faults = new FaultList();
+  const requests: RecordedRequest[] = [];
+  const maxRecorded = options.maxRecorded ?? 10_000;
+  const sockets = new Set<Socket>();
+
+  const record = (entry: RecordedRequest) => {
+    requests.push(entry);
+    if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
+  };
+
+  const send = (res: ServerResponse, reply: SimReply) => {
+    if (res.headersSent || res.destroyed) return;
+    const headers: Record<string, string> = { ...CORS, ...lowerKeys(reply.headers) };
+    let payload = "";
+    if (reply.body !== undefined) {
+      if (typeof reply.body === "string") {
+        payload = reply.body;
+        headers["content-type"] ??= "text/plain; charset=utf-8";
+      } else {
+        payload = JSON.stringify(reply.body);
+        headers["content-type"] ??= "application/json;charset=UTF-8";
+      }
+    }
+    headers["content-length"] = String(Buffer.byteLength(payload));
+    res.writeHead(reply.status, headers);
+    res.end(payload);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // A simulator bug must not take the process down: answer 500 and keep serving.
+      send(res, { status: 500, body: `sandbox internal error: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? "GET";
+    const rawUrl = req.url ?? "/";
+    if (method === "OPTIONS") {
+      res.writeHead(204, {
+        ...CORS,
+        "access-control-allow-methods": "GET, POST, PUT, DELETE, PATCH, OPTIONS",
+        "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "*",
+        "access-control-max-age": "600",
+      });
+      res.end();
+      return;
+    }
+    const { text, tooLarge } = await readBody(req);
+    if (rawUrl.startsWith(CONTROL_PREFIX)) return send(res, control(method, rawUrl, text));
+
+    const url = new URL(rawUrl, "http://sandbox.invalid");
+    const base = simulator.basePath;
+    const path = base && rawUrl.startsWith(base) ? rawUrl.slice(base.length) || "/" : base ? "" : rawUrl;
+    const pathOnly = path.split("?")[0]!;
+    const matched = path === "" ? { operationId: undefined, wrongMethod: false, pathParams: {} } : spec.match(method, pathOnly);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(", ") : String(v ?? "");
+    const parsed = parseBody(text, headers["content-type"]);
+    const simRequest: SimRequest = {
+      operationId: matched.operationId,
+      wrongMethod: matched.wrongMethod,
+      method,
+      path: path || rawUrl,
+      pathParams: matched.pathParams,
+      query: url.searchParams,
+      headers,
+      rawBody: text,
+      body: parsed.body,
+      bodyError: parsed.error,
+      violations: [],
+      now: Date.now(),
+    };
+    if (matched.operationId && !parsed.error) {
+      simRequest.violations = spec.check(matched.operationId, {
+        pathParams: matched.pathParams,
+        query: url.searchParams,
+        headers,
+        body: parsed.body,
+        hasBody: text.length > 0,
+      });
+    }
+
+    const fault = faults.take(matched.operationId);
+    const entry: RecordedRequest = { at: simRequest.now, method, path: simRequest.path, operationId: matched.operationId, status: 0 };
+    if (fault) entry.fault = fault.id;
+    record(entry);
+    if (fault?.spec.expireTokens) simulator.expireTokens();
+    if (fault?.spec.latencyMs) await new Promise((r) => setTimeout(r, fault.spec.latencyMs));
+    if (res.destroyed) return;
+
+    if (fault && !fault.spec.after && (fault.spec.action || fault.spec.status)) {
+      const reply = faultReply(fault.spec);
+      if (!reply) {
+        entry.status = "dropped";
+        req.socket.destroy();
+        return;
+      }
+      entry.status = reply.status;
+      return send(res, reply);
+    }
+
+    let reply = tooLarge ? simulator.tooLarge(simRequest) : await simulator.handle(simRequest);
+    if (fault?.spec.after && (fault.spec.action || fault.spec.status)) {
+      const replaced = faultReply(fault.spec, reply);
+      if (!replaced) {
+        entry.status = "dropped";
+        req.socket.destroy();
+        return;
+      }
+      reply = replaced;
+    }
+    entry.status = reply.status;
+    send(res, reply);
+  }
+
+  function control(method: string, rawUrl: string, text: string): SimReply {
+    const what = rawUrl.slice(CONTROL_PREFIX.length).split("?")[0];
+    try {
+      if (method === "GET" && what === "/requests") return { status: 200, body: requests };
+      if (method === "GET" && what === "/state") return { status: 200, body: simulator.state() ?? null };
+      if (method === "GET" && what === "/faults") return { status: 200, body: faults.list() };
+      if (method === "POST" && what === "/faults") return { status: 201, body: { id: faults.add(JSON.parse(text || "{}") as FaultSpec) } };
+      if (method === "DELETE" && what === "/faults") {
+        faults.clear();
+        return { status: 204 };
+      }
+      if (method === "POST" && what === "/reset") {
+        simulator.reset();
+        faults.clear();
+        requests.length = 0;
+        return { status: 204 };
+      }
+      if (method === "POST" && what === "/expire-tokens") {
+        simulator.expireTokens();
+        return { status: 204 };
+      }
+    } catch (error) {
+      return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
+    }
+    return {
+      status: 404,
+      body: { error: `unknown control endpoint ${method} ${what}`, endpoints: ["GET /requests", "GET /state", "GET|POST|DELETE /faults", "POST /reset", "POST /expire-tokens"] },
+    };
+  }
+
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  server.on("clientError", (_err, socket) => socket.destroy());
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  simulator.listening?.(origin);
+
+  return {
+    vendor: simulator.vendor,
+    url: origin + simulator.basePath,
+    origin,
+    port,
+    simulator,
+    requests,
+    addFault: (f) => faults.add(f),
+    clearFaults: () => faults.clear(),
+    state: () => simulator.state(),
+    reset: () => {
+      simulator.reset();
+      faults.clear();
+      requests.length = 0;
+    },
+    expireTokens: () => simulator.expireTokens(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    // Keep reading (and discarding) so the client gets an answer rather than a reset.
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    else chunks.push(chunk as Buffer);
+  }
+  return { text: tooLarge ? "" : Buffer.concat(chunks).toString("utf8"), tooLarge };
+}
+
+function parseBody(text: string, contentType: string | undefined): { body: unknown; error: "invalid-json" | undefined } {
+  if (text === "") return { body: undefined, error: undefined };
+  const ct = (contentType ?? "").toLowerCase();
+  if (ct.includes("application/x-www-form-urlencoded")) {
+    return { body: Object.fromEntries(new URLSearchParams(text)), error: undefined };
+  }
+  try {
+    return { body: JSON.parse(text), error: undefined };
+  } catch {
+    return { body: undefined, error: ct.includes("json") || /^\s*[[{"]/.test(text) ? "invalid-json" : undefined };
+  }
+}
+
+function faultReply(fault: FaultSpec, original?: SimReply): SimReply | undefined {
+  if (fault.action === "drop") return undefined;
+  const status = fault.status ?? original?.status ?? 200;
+  const headers: Record<string, string> = {};
+  if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
+  if (fault.action === "malformed-json") {
+    return { status, headers: { ...headers, "content-type": "application/json" }, body: '{"truncated": ' };
+  }
+  if (fault.action === "html") {
+    return {
+      status,
+      headers: { ...headers, "content-type": "text/html" },
+      body: `<html><head><title>${status} Error</title></head><body><h1>${status}</h1><p>upstream error</p></body></html>`,
+    };
+  }
+  return { status, headers, body: fault.body ?? `sandbox fault: HTTP ${status}` };
+}
