@@ -31,8 +31,9 @@ export function collectViolations(
   for (const err of validate.errors ?? []) {
     const rule = ruleFor(err.schemaPath, ruleMessages);
     if (rule) {
-      if (claimed.has(rule.path + err.instancePath)) continue;
-      claimed.add(rule.path + err.instancePath);
+      // One rule is often spread over several keywords (`if` and `then`): report it once.
+      if (claimed.has(rule.message + err.instancePath)) continue;
+      claimed.add(rule.message + err.instancePath);
       violations.push({ path: toDotted(err.instancePath) || "(request)", rule: "rule", message: `${label(err.instancePath)}${rule.message}` });
       continue;
     }
