@@ -152,7 +152,9 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
       if (call.signal) init.signal = call.signal;
       const result = await send(init);
       const response = result.response;
-      const text = ((response.ok ? result.data : result.error) as string | undefined) ?? "";
+      // openapi-fetch JSON-parses a non-2xx body itself whatever `parseAs` says: turn it back into text.
+      const payload = response.ok ? result.data : result.error;
+      const text = typeof payload === "string" ? payload : payload === undefined || payload === null ? "" : JSON.stringify(payload);
       let body: unknown = text === "" ? undefined : text;
       let isJson = false;
       if (text !== "") {

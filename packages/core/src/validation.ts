@@ -29,6 +29,7 @@ export function collectViolations(
   const violations: Violation[] = [];
   const claimed = new Set<string>();
   for (const err of validate.errors ?? []) {
+    if (err.keyword === "if") continue; // its failing `then` branch is reported (a rule message matches both)
     const rule = ruleFor(err.schemaPath, ruleMessages);
     if (rule) {
       // One rule is often spread over several keywords (`if` and `then`): report it once.
@@ -37,7 +38,6 @@ export function collectViolations(
       violations.push({ path: toDotted(err.instancePath) || "(request)", rule: "rule", message: `${label(err.instancePath)}${rule.message}` });
       continue;
     }
-    if (err.keyword === "if") continue; // its failing `then` branch has already been reported
     violations.push(describe(err, data));
   }
   return violations;
