@@ -1,0 +1,27 @@
+/** Minified + gzipped browser bundle of each vendor entry and of the facade (esbuild). */
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ENTRIES = {
+  "@signalbridge/zstack": "createZStackClient",
+  "@signalbridge/bamboocloud-eiam": "createEiamClient",
+  "@signalbridge/enos": "createEnosClient",
+  "@signalbridge/sdk": "createSignalBridge",
+  "openapi-fetch (reference)": null,
+};
+
+export async function benchBundles() {
+  const out = {};
+  for (const [pkg, symbol] of Object.entries(ENTRIES)) {
+    const contents = symbol ? `export { ${symbol} } from "${pkg}";` : `export { default } from "openapi-fetch";`;
+    const result = await build({
+      stdin: { contents, resolveDir: ROOT, loader: "js" },
+      bundle: true, minify: true, format: "esm", platform: "browser", target: "es2022", write: false, treeShaking: true,
+    });
+    const code = result.outputFiles[0].contents;
+    out[pkg] = { minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+  }
+  return { sizes: out, targets: "each vendor entry <= 5 kB gzip; facade with all three <= 12 kB" };
+}
