@@ -1,0 +1,137 @@
+import {
+  ApiError,
+  AuthenticationError,
+  describeText,
+  redactValue,
+  type ApiErrorInit,
+  type Exchange,
+  type VendorErrors,
+} from "@signalbridge/core";
+import type { ErrorCode } from "./generated/error-codes.js";
+
+export const VENDOR = "eiam";
+
+/** The two shapes in which EIAM says no. */
+export type EiamErrorShape = "business" | "oauth";
+
+/**
+ * EIAM said no: a business error `{error_code, error_msg}` (`NOTICE.0004`, `COM.0601`, …) or an
+ * OAuth2 error `{error, error_description}` (`insufficient_scope`, `access_denied`, …).
+ */
+export class EiamApiError extends ApiError {
+  /** The vendor's code, trimmed (the vendor's examples sometimes carry a leading space), or undefined. */
+  declare readonly code: ErrorCode | undefined;
+  /** Which of the vendor's two error bodies it was; undefined for a body in neither shape (proxy page, 5xx). */
+  readonly shape: EiamErrorShape | undefined;
+
+  constructor(init: ApiErrorInit & { shape?: EiamErrorShape | undefined }) {
+    super(init);
+    this.shape = init.shape;
+  }
+}
+
+/**
+ * EIAM refused the credentials: `401 invalid_client` from the token endpoint (wrong client_id or
+ * client_secret), or `400 invalid_token` that a token renewal could not fix (a caller-supplied
+ * `accessToken`, or a fresh token refused again).
+ */
+export class EiamAuthenticationError extends AuthenticationError {
+  declare readonly code: ErrorCode | undefined;
+  readonly shape: EiamErrorShape | undefined;
+
+  constructor(init: ApiErrorInit & { shape?: EiamErrorShape | undefined }) {
+    super(init);
+    this.shape = init.shape;
+  }
+}
+
+type Json = Record<string, unknown>;
+
+const asObject = (v: unknown): Json | undefined =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined;
+
+const text = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+
+/** OAuth2 error codes are lower-case snake_case words; Spring's `{error: "Internal Server Error"}` is not one. */
+const OAUTH_CODE = /^[a-z][a-z_]*$/;
+
+/**
+ * The OAuth2 error list's descriptions echo the token: "Invalid access token: {token}",
+ * "Access token expired:{token}". Tokens we handle are registered secrets and scrubbed anyway;
+ * this also covers a token we never saw (another process's).
+ */
+const TOKEN_ECHO = /(access token(?: expired)?\s*:\s*)[^\s"',;]+/gi;
+
+function withoutToken<T>(value: T): T {
+  if (typeof value === "string") return value.replace(TOKEN_ECHO, "$1[redacted]") as T;
+  const o = asObject(value);
+  if (!o) return value;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(o)) out[k] = typeof v === "string" ? v.replace(TOKEN_ECHO, "$1[redacted]") : v;
+  return out as T;
+}
+
+/** Read the body of a non-2xx answer whether or not the transport parsed it. */
+function jsonBody(exchange: Exchange): Json | undefined {
+  const direct = asObject(exchange.body);
+  if (direct) return direct;
+  if (typeof exchange.text === "string" && /^\s*\{/.test(exchange.text)) {
+    try {
+      return asObject(JSON.parse(exchange.text));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function fallbackMessage(exchange: Exchange, o: Json | undefined): string {
+  const m = text(o?.message) ?? text(o?.error) ?? text(o?.msg);
+  if (m) return m;
+  if (o) return `HTTP ${exchange.status} with a JSON body in neither of the vendor's error shapes`;
+  if (typeof exchange.text !== "string" || exchange.text === "") return `HTTP ${exchange.status} with an empty body`;
+  return describeText(exchange.text);
+}
+
+/** How EIAM says no, parsed into EiamApiError / EiamAuthenticationError. */
+export const eiamErrors: VendorErrors = {
+  fromResponse(exchange) {
+    const o = jsonBody(exchange);
+    const base = {
+      vendor: VENDOR,
+      operation: exchange.operation.id,
+      status: exchange.status,
+      requestId: exchange.requestId,
+      attempts: exchange.attempts,
+      body: redactValue(withoutToken(o ?? exchange.body)),
+    };
+
+    const businessCode = text(o?.error_code);
+    if (businessCode !== undefined) {
+      return new EiamApiError({
+        ...base,
+        shape: "business",
+        code: businessCode,
+        message: text(o?.error_msg) ?? businessCode,
+      });
+    }
+
+    const oauthCode = text(o?.error);
+    if (oauthCode !== undefined && OAUTH_CODE.test(oauthCode)) {
+      const init = {
+        ...base,
+        shape: "oauth" as const,
+        code: oauthCode,
+        message: withoutToken(text(o?.error_description) ?? oauthCode),
+      };
+      // invalid_token reaches the caller only when renewing the token did not help (or was not
+      // possible); invalid_client / unauthorized_user come with 401.
+      return oauthCode === "invalid_token" || exchange.status === 401
+        ? new EiamAuthenticationError(init)
+        : new EiamApiError(init);
+    }
+
+    const init = { ...base, shape: undefined, code: undefined, message: fallbackMessage(exchange, o) };
+    return exchange.status === 401 ? new EiamAuthenticationError(init) : new EiamApiError(init);
+  },
+};
