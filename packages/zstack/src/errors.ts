@@ -1,0 +1,149 @@
+import { ApiError, AuthenticationError, describeText, type ApiErrorInit, type Exchange, type VendorErrors } from "@signalbridge/core";
+import type { ErrorCode } from "./generated/error-codes.js";
+import type { components } from "./generated/schema.js";
+
+/** The vendor's error object as it arrives in `{"error": …}` (HTTP 503, sync answer or poll). */
+export type ZStackErrorObject = components["schemas"]["ErrorCode"];
+
+/** The codes that mean "these credentials were refused": wrong password, invalid/expired session. */
+const CREDENTIAL_CODES = new Set(["ID.1000", "ID.1001"]);
+
+export interface ZStackErrorInit extends ApiErrorInit {
+  code: ErrorCode | undefined;
+  /** The vendor's `error` object, when the answer had one. */
+  vendorError?: ZStackErrorObject | undefined;
+  /** The codes of `cause`, `cause.cause`, … and `causes[]`, outermost first. */
+  causeCodes?: string[];
+  /** The api-jobs uuid, when the error came from polling an async call. */
+  jobUuid?: string | undefined;
+}
+
+interface ZStackErrorFields {
+  readonly vendorError: ZStackErrorObject | undefined;
+  readonly causeCodes: readonly string[];
+  readonly jobUuid: string | undefined;
+}
+
+/** ZStack said no: `{"error": ErrorCode}` with HTTP 503, or a plain-text 4xx/5xx. */
+export class ZStackApiError extends ApiError implements ZStackErrorFields {
+  declare readonly code: ErrorCode | undefined;
+  readonly vendorError: ZStackErrorObject | undefined;
+  readonly causeCodes: readonly string[];
+  readonly jobUuid: string | undefined;
+
+  constructor(init: ZStackErrorInit) {
+    super(init);
+    this.vendorError = init.vendorError;
+    this.causeCodes = init.causeCodes ?? [];
+    this.jobUuid = init.jobUuid;
+  }
+
+  /** True when `code` is the top-level code or appears anywhere in the cause chain. */
+  hasCode(code: ErrorCode): boolean {
+    return this.code === code || this.causeCodes.includes(code);
+  }
+}
+
+/**
+ * ZStack refused the credentials: ID.1000 (wrong account name or password), ID.1001 (invalid or
+ * expired session that could not be renewed) or an AccessKey refusal (HTTP 403, plain text).
+ */
+export class ZStackAuthenticationError extends AuthenticationError implements ZStackErrorFields {
+  declare readonly code: ErrorCode | undefined;
+  readonly vendorError: ZStackErrorObject | undefined;
+  readonly causeCodes: readonly string[];
+  readonly jobUuid: string | undefined;
+
+  constructor(init: ZStackErrorInit) {
+    super(init);
+    this.vendorError = init.vendorError;
+    this.causeCodes = init.causeCodes ?? [];
+    this.jobUuid = init.jobUuid;
+  }
+
+  hasCode(code: ErrorCode): boolean {
+    return this.code === code || this.causeCodes.includes(code);
+  }
+}
+
+export type AnyZStackError = ZStackApiError | ZStackAuthenticationError;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const text = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+
+/** The `error` object of a `{"error": {...}}` body, when the body is one. */
+export function vendorErrorOf(body: unknown): ZStackErrorObject | undefined {
+  if (!isObject(body) || !isObject(body.error)) return undefined;
+  return body.error as ZStackErrorObject;
+}
+
+/** Codes of the cause chain (`cause`, recursively, and `causes[]`), trimmed, outermost first. */
+export function causeCodesOf(error: ZStackErrorObject): string[] {
+  const out: string[] = [];
+  const visit = (e: unknown, depth: number) => {
+    if (!isObject(e) || depth > 16) return;
+    const code = text(e.code);
+    if (depth > 0 && code) out.push(code);
+    visit(e.cause, depth + 1);
+    if (Array.isArray(e.causes)) for (const c of e.causes) visit(c, depth + 1);
+  };
+  visit(error, 0);
+  return out;
+}
+
+/** A readable sentence: the details (or description) of the error and of its root cause. */
+function messageOf(error: ZStackErrorObject): string {
+  const own = text(error.details) ?? text(error.description) ?? text(error.code) ?? "unknown error";
+  let root: unknown = error.cause;
+  let last: Record<string, unknown> | undefined;
+  for (let depth = 0; isObject(root) && depth < 16; depth++) {
+    last = root;
+    root = root.cause;
+  }
+  if (!last) return own;
+  const why = text(last.details) ?? text(last.description);
+  const code = text(last.code);
+  return why && why !== own ? `${own} (cause${code ? ` ${code}` : ""}: ${why})` : own;
+}
+
+export interface ErrorOrigin {
+  /** The operation to name (for a poll: the async call that created the job). */
+  operation?: string;
+  jobUuid?: string | undefined;
+}
+
+/** Turn a non-2xx answer into the vendor's error. */
+export function zstackErrorFromResponse(exchange: Exchange, origin: ErrorOrigin = {}): AnyZStackError {
+  const base = {
+    vendor: "zstack",
+    operation: origin.operation ?? exchange.operation.id,
+    status: exchange.status,
+    requestId: exchange.requestId,
+    body: exchange.body,
+    attempts: exchange.attempts,
+    jobUuid: origin.jobUuid,
+  };
+  const vendorError = exchange.isJson ? vendorErrorOf(exchange.body) : undefined;
+  if (vendorError) {
+    const code = text(vendorError.code);
+    const causeCodes = causeCodesOf(vendorError);
+    const init: ZStackErrorInit = { ...base, code, message: messageOf(vendorError), vendorError, causeCodes };
+    const refused = [code, ...causeCodes].some((c) => c !== undefined && CREDENTIAL_CODES.has(c));
+    return refused ? new ZStackAuthenticationError(init) : new ZStackApiError(init);
+  }
+  // Plain text (ZStack's 4xx and 500 answers), an HTML page from a proxy, or an empty body.
+  const message = exchange.text.trim() === "" ? `empty HTTP ${exchange.status} answer` : describeText(exchange.text);
+  const init: ZStackErrorInit = { ...base, code: undefined, message };
+  return exchange.status === 403 ? new ZStackAuthenticationError(init) : new ZStackApiError(init);
+}
+
+/** True when the error (or its cause chain) is ID.1001: the session was invalid or expired. */
+export function isSessionRejected(error: unknown): boolean {
+  return (
+    (error instanceof ZStackAuthenticationError || error instanceof ZStackApiError) && error.hasCode("ID.1001")
+  );
+}
+
+export const zstackErrors: VendorErrors = {
+  fromResponse: (exchange) => zstackErrorFromResponse(exchange),
+};
