@@ -55,8 +55,9 @@ export const enosErrors: VendorErrors = {
     const op = exchange.operation.id;
     const o = exchange.isJson ? asObject(exchange.body) : undefined;
     // Gateway bodies carry `message` (+ `apim_status` on 401); an upstream error may carry an
-    // App Portal envelope `{code, message}` or a token-service `{status, msg}`.
-    const code = codeText(o?.apim_status) ?? codeText(o?.code) ?? tokenStatusOf(o);
+    // App Portal envelope `{code, message}`, or on the token service `{status, msg}`. (A Spring
+    // error page `{status: 415, error, path}` has a `status` that is only the HTTP status again.)
+    const code = codeText(o?.apim_status) ?? codeText(o?.code) ?? (TOKEN_OPERATIONS.has(op) ? tokenStatusOf(o) : undefined);
     const fallback = exchange.text === "" ? `HTTP ${exchange.status} with an empty body` : describeText(exchange.text);
     const init = {
       vendor: VENDOR,
