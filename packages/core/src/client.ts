@@ -7,6 +7,7 @@ import type { OperationInfo, OperationTable } from "./operations.js";
 import type { RetryOptions } from "./retry.js";
 import {
   attemptsOf,
+  bodyTextOf,
   createTransport,
   DEFAULT_TIMEOUT_MS,
   requestIdOf,
@@ -71,7 +72,8 @@ export interface VendorErrors {
 
 /** The init that named methods spread into `.raw` calls. */
 export interface SendInit {
-  parseAs: "text";
+  /** The body is read by the transport already; "stream" keeps openapi-fetch from reading it again. */
+  parseAs: "stream";
   signal?: AbortSignal;
   signalbridge: CallOptions & { operation: string };
 }
@@ -148,13 +150,13 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
       if (validateRequests && op.validateRequest) {
         assertValid(op.validateRequest, input, op.ruleMessages, { vendor, operation: op.id });
       }
-      const init: SendInit = { parseAs: "text", signalbridge: { ...call, operation: op.id } };
+      const init: SendInit = { parseAs: "stream", signalbridge: { ...call, operation: op.id } };
       if (call.signal) init.signal = call.signal;
       const result = await send(init);
       const response = result.response;
-      // openapi-fetch JSON-parses a non-2xx body itself whatever `parseAs` says: turn it back into text.
-      const payload = response.ok ? result.data : result.error;
-      const text = typeof payload === "string" ? payload : payload === undefined || payload === null ? "" : JSON.stringify(payload);
+      // The transport kept the body exactly as received; openapi-fetch's own parse (it JSON-parses
+      // error bodies whatever `parseAs` says) is not used.
+      const text = bodyTextOf(response) ?? "";
       let body: unknown = text === "" ? undefined : text;
       let isJson = false;
       if (text !== "") {

@@ -70,11 +70,18 @@ export interface TransportOptions {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-const attemptsByResponse = new WeakMap<Response, number>();
+// What the transport learnt about each response it returned: the body exactly as received (so
+// the client never re-reads or re-serializes it) and how many sends it took.
+const receipts = new WeakMap<Response, { text: string; attempts: number }>();
 
 /** How many sends produced this response (1 = no retry). */
 export function attemptsOf(response: Response | undefined): number | undefined {
-  return response ? attemptsByResponse.get(response) : undefined;
+  return response ? receipts.get(response)?.attempts : undefined;
+}
+
+/** The body text of a response returned by the transport, exactly as the vendor sent it. */
+export function bodyTextOf(response: Response): string | undefined {
+  return receipts.get(response)?.text;
 }
 
 /** Request id headers that vendors and their gateways commonly set. */
@@ -250,7 +257,7 @@ export function createTransport(options: TransportOptions): (request: LightReque
         statusText: response.statusText,
         headers: response.headers,
       });
-      attemptsByResponse.set(out, sends);
+      receipts.set(out, { text, attempts: sends });
       return out;
     }
   };
