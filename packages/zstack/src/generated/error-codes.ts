@@ -34,5 +34,5 @@ export const errorCatalog: Readonly<Record<KnownErrorCode, { status: number; mea
   "SYS.1001": { status: 503, meaning: "The API timed out on the server (apiTimeout / X-API-Timeout)." },
   "SYS.1003": { status: 503, meaning: "Resource not found, e.g. \"invalid field[endpointUuid], resource[uuid:..] not found\", or an unknown tag in tagUuids." },
   "SYS.1004": { status: 503, meaning: "Delete error." },
-  "SYS.1007": { status: 503, meaning: "Invalid argument, e.g. a condition on a field that is not queryable." },
+  "SYS.1007": { status: 503, meaning: "Invalid argument (the server's argerr); for a query e.g. a condition, sort or fields entry naming a field that is not queryable." },
 };
