@@ -68,9 +68,19 @@ export async function generateVendor(vendor, outRoot = ROOT) {
       }
       const body = op.requestBody?.$ref ? resolveRef(doc, op.requestBody.$ref) : op.requestBody;
       const bodyMedia = body && (body.content?.["application/json"] ?? body.content?.["application/x-www-form-urlencoded"]);
+      const bodyConstraints = {};
       if (bodyMedia?.schema) {
         request.properties.body = bodyMedia.schema;
         if (body.required) request.required.push("body");
+        // Size limits of the body's top-level fields, for code that must split work within them
+        // (EIAM batches) without keeping a second copy of the spec's numbers.
+        const top = inlineSchema(doc, bodyMedia.schema).schema;
+        for (const [name, prop] of Object.entries(top.properties ?? {})) {
+          const limits = Object.fromEntries(
+            ["maxItems", "minItems", "maxLength", "minLength"].filter((k) => typeof prop[k] === "number").map((k) => [k, prop[k]]),
+          );
+          if (Object.keys(limits).length) bodyConstraints[name] = limits;
+        }
       }
       if (!request.required.length) delete request.required;
       const { schema: reqSchema, ruleMessages } = inlineSchema(doc, request);
@@ -95,7 +105,7 @@ export async function generateVendor(vendor, outRoot = ROOT) {
         errorCatalog[code] ??= { status: e.status, meaning: e.meaning };
       }
       const idempotent = op["x-signalbridge-idempotent"] ?? ["get", "head", "delete", "options"].includes(method);
-      operations.push({ id, method: method.toUpperCase(), path, idempotent, codes, reqName, ruleMessages, responseValidators });
+      operations.push({ id, method: method.toUpperCase(), path, idempotent, codes, reqName, ruleMessages, responseValidators, bodyConstraints });
     }
   }
   operations.sort((a, b) => a.id.localeCompare(b.id));
@@ -124,6 +134,7 @@ export async function generateVendor(vendor, outRoot = ROOT) {
     lines.push(`    errorCodes: ${q(op.codes)},`);
     lines.push(`    validateRequest: fn(v.${op.reqName}),`);
     if (Object.keys(op.ruleMessages).length) lines.push(`    ruleMessages: ${q(op.ruleMessages)},`);
+    if (Object.keys(op.bodyConstraints).length) lines.push(`    bodyConstraints: ${q(op.bodyConstraints)},`);
     const rv = Object.entries(op.responseValidators);
     if (rv.length) lines.push(`    validateResponse: { ${rv.map(([s, n]) => `${q(s)}: fn(v.${n})`).join(", ")} },`);
     lines.push(`  },`);

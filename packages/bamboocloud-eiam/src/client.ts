@@ -1,6 +1,7 @@
 import { createApiClient, type CallOptions, type CommonClientOptions } from "@signalbridge/core";
 import type { Client } from "openapi-fetch";
 import { createEiamAuth, type EiamAuth, type EiamCredentials } from "./auth.js";
+import { sendInBatches, type BatchNoticeRequest, type BatchOptions, type BatchSendResult } from "./batches.js";
 import { eiamErrors, VENDOR } from "./errors.js";
 import { operations } from "./generated/operations.js";
 import type { components, paths } from "./generated/schema.js";
@@ -28,6 +29,12 @@ export interface EiamClient {
    * Not idempotent, so never re-sent automatically once it may have reached the server.
    */
   sendInSiteNotice(body: SendInSiteNoticeRequest, call?: CallOptions): Promise<SentInSiteNotice>;
+  /**
+   * One notice to any number of user_names and org_codes: split within EIAM's per-request limits,
+   * each recipient in exactly one request, bounded concurrency. Stops on the daily quota and
+   * reports which recipients were sent, not sent, or uncertain; never sends a recipient twice.
+   */
+  sendInSiteNoticeInBatches(request: BatchNoticeRequest, options?: BatchOptions): Promise<BatchSendResult>;
   /** getSendResult: `UNSENT`, `SENDING` or `FINISHED`. Safe to retry. */
   getInSiteNoticeSendResult(notice_id: string, call?: CallOptions): Promise<InSiteNoticeSendResult>;
   /** A valid access token (fetched with the client credentials, cached, renewed ahead of expiry). */
@@ -51,7 +58,7 @@ export function createEiamClient(options: EiamClientOptions): EiamClient {
     hooks: (client) => (auth = createEiamAuth(client, options)),
   });
 
-  return {
+  const client: EiamClient = {
     raw: api.raw,
 
     async sendInSiteNotice(body, call) {
@@ -74,6 +81,9 @@ export function createEiamClient(options: EiamClientOptions): EiamClient {
       );
     },
 
+    sendInSiteNoticeInBatches: (request, batchOptions) => sendInBatches(client.sendInSiteNotice, request, batchOptions),
+
     accessToken: () => auth!.accessToken(),
   };
+  return client;
 }

@@ -14,6 +14,8 @@ export interface OperationInfo {
   /** Validates `{ path, query, header, body }` as the caller passed them. */
   readonly validateRequest?: GeneratedValidator;
   readonly ruleMessages?: RuleMessages;
+  /** Size limits of the request body's top-level fields, from the spec (maxItems, maxLength, …). */
+  readonly bodyConstraints?: Readonly<Record<string, Readonly<Partial<Record<"maxItems" | "minItems" | "maxLength" | "minLength", number>>>>>;
   /** Success-body validators by status code. */
   readonly validateResponse?: Readonly<Record<string, GeneratedValidator>>;
 }

@@ -33,6 +33,7 @@ export const operations = {
     errorCodes: ["COM.0601","NOTICE.0004","NOTICE.0005","NOTICE.0006","NOTICE.0007","NOTICE.0008","NOTICE.0010","NOTICE.0011","NOTICE.INSITE.0003","NOTICE.INSITE.0004","invalid_token","insufficient_scope","access_denied"],
     validateRequest: fn(v.request_sendInSiteNotice),
     ruleMessages: {"#/properties/body/allOf":"user_names or org_codes must not be empty when `all` is not true (vendor rule: when false, either userNames or orgCodes must not be empty)"},
+    bodyConstraints: {"title":{"maxLength":100,"minLength":1},"content":{"maxLength":1024,"minLength":1},"user_names":{"maxItems":100},"org_codes":{"maxItems":20}},
     validateResponse: { "200": fn(v.response_sendInSiteNotice_200) },
   },
 } as const satisfies OperationTable;

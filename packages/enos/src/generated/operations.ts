@@ -15,6 +15,7 @@ export const operations = {
     errorCodes: ["31400","31404","31600","31601","31602","31603","31604","31607","4011","4012"],
     validateRequest: fn(v.request_createMessageRules),
     ruleMessages: {"#/properties/body/if":"must hold at most 6 rules when `relations` names a user or user group (a user or user group can be linked to at most 6 message rules, and relations apply to every rule of the request; the server answers 31601)","#/properties/body/then":"must hold at most 6 rules when `relations` names a user or user group (a user or user group can be linked to at most 6 message rules, and relations apply to every rule of the request; the server answers 31601)"},
+    bodyConstraints: {"rules":{"minItems":1}},
     validateResponse: { "200": fn(v.response_createMessageRules_200) },
   },
   deleteMessageRules: {
@@ -24,6 +25,7 @@ export const operations = {
     idempotent: true,
     errorCodes: ["31400","31404","4011","4012"],
     validateRequest: fn(v.request_deleteMessageRules),
+    bodyConstraints: {"ruleIds":{"minItems":1}},
     validateResponse: { "200": fn(v.response_deleteMessageRules_200) },
   },
   getAccessToken: {
