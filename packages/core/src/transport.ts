@@ -251,12 +251,14 @@ export function createTransport(options: TransportOptions): (request: LightReque
         }
       }
 
-      const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
-      const out = new Response(nullBody ? null : text, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
+      // Named methods read the body from the receipt and ask openapi-fetch not to touch it
+      // (parseAs "stream"), so their successful answers are returned as they are. `.raw` callers
+      // and openapi-fetch's error path read the body themselves: they get a fresh copy.
+      let out = response;
+      if (!call.operation || !response.ok) {
+        const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
+        out = new Response(nullBody ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
+      }
       receipts.set(out, { text, attempts: sends });
       return out;
     }
