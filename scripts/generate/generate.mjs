@@ -8,8 +8,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import Ajv2020 from "ajv/dist/2020.js";
-import standaloneCode from "ajv/dist/standalone/index.js";
 import openapiTS, { astToString } from "openapi-typescript";
 import { parse } from "yaml";
 import { inlineSchema } from "./schema-tools.mjs";
@@ -32,17 +30,8 @@ export async function generateVendor(vendor, outRoot = ROOT) {
   const ast = await openapiTS(pathToFileURL(specPath), { alphabetize: false, exportType: false });
   await writeFile(join(outDir, "schema.ts"), header(vendor.spec) + "/* eslint-disable */\n" + astToString(ast));
 
-  // 2. Validators and the operation table.
-  const ajv = new Ajv2020({
-    code: { source: true, esm: true, lines: false },
-    allErrors: true,
-    messages: false,
-    strict: false,
-    logger: false, // the only warning is that `unicode` is deprecated, which we use on purpose
-    unicode: false, // count UTF-16 code units like the vendors' Java servers; also avoids a require()
-    validateFormats: false,
-  });
-  const exportsMap = {};
+  // 2. Validators (schema tables read by core's compileSchema) and the operation table.
+  const schemas = {};
   const operations = [];
   const errorCatalog = {};
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
@@ -85,8 +74,7 @@ export async function generateVendor(vendor, outRoot = ROOT) {
       if (!request.required.length) delete request.required;
       const { schema: reqSchema, ruleMessages } = inlineSchema(doc, request);
       const reqName = `request_${id}`;
-      ajv.addSchema({ $id: reqName, ...reqSchema });
-      exportsMap[reqName] = reqName;
+      schemas[reqName] = reqSchema;
 
       const responseValidators = {};
       for (const [status, resp0] of Object.entries(op.responses ?? {})) {
@@ -94,8 +82,7 @@ export async function generateVendor(vendor, outRoot = ROOT) {
         const schema = resp.content?.["application/json"]?.schema;
         if (!/^2\d\d$/.test(status) || !schema) continue;
         const name = `response_${id}_${status}`;
-        ajv.addSchema({ $id: name, ...inlineSchema(doc, schema).schema });
-        exportsMap[name] = name;
+        schemas[name] = inlineSchema(doc, schema).schema;
         responseValidators[status] = name;
       }
 
@@ -110,20 +97,20 @@ export async function generateVendor(vendor, outRoot = ROOT) {
   }
   operations.sort((a, b) => a.id.localeCompare(b.id));
 
-  const validatorsCode = standaloneCode(ajv, Object.fromEntries(Object.keys(exportsMap).sort().map((k) => [k, k])));
-  await writeFile(
-    join(outDir, "validators.ts"),
-    header(vendor.spec) + "// @ts-nocheck -- Ajv standalone output (JavaScript); typed through operations.ts.\n" +
-      validatorsCode.replace(/^"use strict";/, "") + "\n",
-  );
+  const validatorLines = [
+    header(vendor.spec),
+    `import { compileSchema } from "@signalbridge/core";`,
+    ``,
+    ...Object.keys(schemas).sort().map((name) => `export const ${name} = compileSchema(${JSON.stringify(schemas[name])});`),
+    ``,
+  ];
+  await writeFile(join(outDir, "validators.ts"), validatorLines.join("\n"));
 
   const q = JSON.stringify;
   const lines = [
     header(vendor.spec),
-    `import type { GeneratedValidator, OperationTable } from "@signalbridge/core";`,
+    `import type { OperationTable } from "@signalbridge/core";`,
     `import * as v from "./validators.js";`,
-    ``,
-    `const fn = (f: unknown) => f as GeneratedValidator;`,
     ``,
     `/** Every operation of ${vendor.spec}: method, path, idempotency, error codes, validators. */`,
     `export const operations = {`,
@@ -132,11 +119,11 @@ export async function generateVendor(vendor, outRoot = ROOT) {
     lines.push(`  ${op.id}: {`);
     lines.push(`    id: ${q(op.id)},`, `    method: ${q(op.method)},`, `    path: ${q(op.path)},`, `    idempotent: ${op.idempotent},`);
     lines.push(`    errorCodes: ${q(op.codes)},`);
-    lines.push(`    validateRequest: fn(v.${op.reqName}),`);
+    lines.push(`    validateRequest: v.${op.reqName},`);
     if (Object.keys(op.ruleMessages).length) lines.push(`    ruleMessages: ${q(op.ruleMessages)},`);
     if (Object.keys(op.bodyConstraints).length) lines.push(`    bodyConstraints: ${q(op.bodyConstraints)},`);
     const rv = Object.entries(op.responseValidators);
-    if (rv.length) lines.push(`    validateResponse: { ${rv.map(([s, n]) => `${q(s)}: fn(v.${n})`).join(", ")} },`);
+    if (rv.length) lines.push(`    validateResponse: { ${rv.map(([s, n]) => `${q(s)}: v.${n}`).join(", ")} },`);
     lines.push(`  },`);
   }
   lines.push(`} as const satisfies OperationTable;`, ``, `export type OperationId = keyof typeof operations;`, ``);

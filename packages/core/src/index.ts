@@ -46,5 +46,6 @@ export { backoffDelay, parseRetryAfter, resolveRetryPolicy, sleep, DEFAULT_RETRY
 export { createLevelledLogger, type Logger, type LogLevel, type LevelledLogger } from "./logger.js";
 export { registerSecret, scrubText, redactValue, redactHeaders, isSecretKey, REDACTED } from "./redact.js";
 export { collectViolations, assertValid, type GeneratedValidator, type SchemaError, type RuleMessages } from "./validation.js";
+export { compileSchema, type Schema } from "./schema-check.js";
 export { createOperationMatcher, type OperationInfo, type OperationTable } from "./operations.js";
 export { sha256Hex, sha512Hex, hmacBase64, base64Text } from "./crypto.js";
