@@ -48,8 +48,10 @@ export function inlineSchema(doc, schema, basePath = "#") {
         ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, `${path}/${key}/${k}`, stack)]))
         : walk(value, `${path}/${key}`, stack);
     }
+    // `x-rule-message` words the schema's own rule: its combinators (a cross-field rule) or its
+    // pattern (a format such as a phone number), instead of a list of branches or a raw regex.
     if (typeof node["x-rule-message"] === "string") {
-      for (const keyword of ["allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentRequired"]) {
+      for (const keyword of ["allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentRequired", "pattern", "propertyNames"]) {
         if (keyword in node) ruleMessages[`${path}/${keyword}`] = node["x-rule-message"];
       }
     }

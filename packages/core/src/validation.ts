@@ -35,7 +35,9 @@ export function collectViolations(
       // One rule is often spread over several keywords (`if` and `then`): report it once.
       if (claimed.has(rule.message + err.instancePath)) continue;
       claimed.add(rule.message + err.instancePath);
-      violations.push({ path: toDotted(err.instancePath) || "(request)", rule: "rule", message: `${label(err.instancePath)}${rule.message}` });
+      // A worded pattern keeps its keyword; a cross-field rule spans several, so it is just "rule".
+      const keyword = rule.path.endsWith("/pattern") || rule.path.endsWith("/propertyNames") ? err.keyword : "rule";
+      violations.push({ path: toDotted(err.instancePath) || "(request)", rule: keyword, message: `${label(err.instancePath)}${rule.message}` });
       continue;
     }
     violations.push(describe(err, data));

@@ -12,6 +12,7 @@ export const operations = {
     idempotent: false,
     errorCodes: ["SYS.1007","SYS.1003","ID.1001","ID.1002","SYS.1001","SYS.1000"],
     validateRequest: v.request_AddSNSDingTalkAtPerson,
+    ruleMessages: {"#/properties/body/properties/params/properties/phoneNumber/pattern":"must look like +86-18988887777 (a plus, a 2-3 digit country code, a dash and 11 digits), as the server checks; bare numbers such as 18988887777 are refused"},
     validateResponse: { "202": v.response_AddSNSDingTalkAtPerson_202 },
   },
   getApiJobResult: {
@@ -75,6 +76,7 @@ export const operations = {
     idempotent: false,
     errorCodes: ["SYS.1007","SYS.1003","ID.1001","ID.1002","SYS.1001","SYS.1000"],
     validateRequest: v.request_UpdateAtPersonOfAtDingTalkEndpoint,
+    ruleMessages: {"#/properties/body/properties/updateAtPersonOfAtDingTalkEndpoint/properties/phoneNumber/pattern":"must be blank or look like +86-18988887777 (a plus, a 2-3 digit country code, a dash and 11 digits), as the server checks"},
     validateResponse: { "202": v.response_UpdateAtPersonOfAtDingTalkEndpoint_202 },
   },
   ValidateSession: {
