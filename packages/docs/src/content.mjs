@@ -171,7 +171,8 @@ export const facade = `
 <p><code>@signalbridge/sdk</code> combines the three clients behind one configuration: shared timeout, retry
 policy and logger, one namespace per vendor (<code>sb.zstack</code>, <code>sb.eiam</code>,
 <code>sb.enos</code>) and one error hierarchy. <code>createSignalBridge.fromEnv()</code> reads the
-<code>SIGNALBRIDGE_*</code> environment variables described in the package README.</p>
+<code>SIGNALBRIDGE_*</code> environment variables; the package exports their list, with what each one means,
+as <code>ENV_VARIABLES</code>.</p>
 `;
 
 export const sandbox = `

@@ -12,7 +12,16 @@ const overviewSample = (name) => readFileSync(join(SAMPLES_DIR, "overview", `${n
 const code = (source, label) =>
   `<figure class="sb-code"><figcaption>${escapeHtml(label)}</figcaption><pre><code>${escapeHtml(source.trimEnd())}</code></pre></figure>`;
 
-const firstParagraph = (text = "") => String(text).trim().split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, " ");
+/** The opening of a description: its first paragraph, and the next ones while a sentence is unfinished. */
+function opening(text = "") {
+  const paragraphs = String(text).trim().split(/\n\s*\n/);
+  let out = "";
+  for (const p of paragraphs) {
+    out += (out ? " " : "") + p.replace(/^\s*-\s+/gm, "").replace(/\s*\n\s*/g, " ");
+    if (/[.)]$/.test(out)) break;
+  }
+  return out;
+}
 
 function schemeKind(s) {
   if (s.type === "http") return `HTTP ${s.scheme === "basic" ? "Basic" : s.scheme === "bearer" ? "Bearer" : s.scheme}`;
@@ -41,7 +50,7 @@ function operationsTable(v) {
 function authTable(v) {
   const rows = Object.entries(v.securitySchemes)
     .map(
-      ([name, s]) => `<tr><td><code>${escapeHtml(name)}</code></td><td>${schemeKind(s)}</td><td>${inlineMarkdown(firstParagraph(s.description))}</td></tr>`,
+      ([name, s]) => `<tr><td><code>${escapeHtml(name)}</code></td><td>${schemeKind(s)}</td><td>${inlineMarkdown(opening(s.description))}</td></tr>`,
     )
     .join("\n");
   return `<table class="sb-table">

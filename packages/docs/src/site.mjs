@@ -110,11 +110,16 @@ export function escapeHtml(text) {
     .replace(/"/g, "&quot;");
 }
 
-/** Inline Markdown of spec descriptions, the little we show on the landing page: `code`, **bold**. */
+/** Inline Markdown of spec descriptions, the little we show on the landing page: `code`, **bold**, *em*. */
 export function inlineMarkdown(text) {
   return escapeHtml(text)
-    .replace(/`([^`]+)`/g, "<code>$1</code>")
-    .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>");
+    .split(/(`[^`]+`)/)
+    .map((part, i) =>
+      i % 2
+        ? `<code>${part.slice(1, -1)}</code>`
+        : part.replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>").replace(/\*([^*\s][^*]*)\*/g, "<em>$1</em>"),
+    )
+    .join("");
 }
 
 /** Keeps --sb-header-height equal to the header's height (its rows wrap on narrow windows). */
