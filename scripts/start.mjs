@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** npm start: the docs site and the sandbox on 127.0.0.1, until Ctrl-C. */
 import { startSandbox } from "@signalbridge/sandbox";
-import { serveDocs } from "../packages/docs/src/serve.mjs";
+import { serveDocs } from "@signalbridge/docs/serve";
 
 const port = Number(process.env.PORT ?? 4000);
 const docs = await serveDocs({ host: "127.0.0.1", port });
