@@ -1,6 +1,6 @@
 import createClient, { type Client } from "openapi-fetch";
 import { checkBaseUrl } from "./base-url.js";
-import { ApiError, ResponseShapeError } from "./errors.js";
+import { ApiError, ResponseShapeError, ValidationError } from "./errors.js";
 import { LightRequest } from "./light-request.js";
 import { createLevelledLogger, type LevelledLogger, type Logger, type LogLevel } from "./logger.js";
 import type { OperationInfo, OperationTable } from "./operations.js";
@@ -149,6 +149,19 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
       const op = operation(operationId);
       if (validateRequests && op.validateRequest) {
         assertValid(op.validateRequest, input, op.ruleMessages, { vendor, operation: op.id });
+      }
+      // Always, even with validation off: "", "." and ".." would make the URL address another
+      // resource (the list instead of one item, the parent path) instead of failing.
+      const badSegments = Object.entries(input.path ?? {}).filter(([, v]) => v === "" || v === "." || v === ".." || v === undefined || v === null);
+      if (badSegments.length) {
+        throw new ValidationError(
+          badSegments.map(([name, v]) => ({
+            path: `path.${name}`,
+            rule: "pathSegment",
+            message: `path.${name}: must be a non-empty value other than "." and ".." (got ${v === "" ? "an empty string" : JSON.stringify(v ?? null)})`,
+          })),
+          { vendor, operation: op.id },
+        );
       }
       const init: SendInit = { parseAs: "stream", signalbridge: { ...call, operation: op.id } };
       if (call.signal) init.signal = call.signal;

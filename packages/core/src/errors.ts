@@ -84,7 +84,7 @@ export class ApiError extends SignalBridgeError {
   readonly status: number;
   readonly code: string | undefined;
   readonly requestId: string | undefined;
-  /** The vendor's answer as received (redacted when serialized). */
+  /** The vendor's answer as received, with secret-named fields and known secret values masked. */
   readonly body: unknown;
 
   constructor(init: ApiErrorInit) {
@@ -96,7 +96,9 @@ export class ApiError extends SignalBridgeError {
     this.status = init.status;
     this.code = init.code;
     this.requestId = init.requestId;
-    this.body = init.body;
+    // Kept redacted: a vendor's answer can carry tokens (EnOS apim_refreshtoken, echoed sessions),
+    // and util.inspect / console.log print fields that toJSON never sees.
+    this.body = redactValue(init.body);
   }
 }
 
@@ -156,7 +158,7 @@ export class ResponseShapeError extends SignalBridgeError {
   constructor(message: string, init: ErrorContext & { status: number; body: unknown; violations?: Violation[] }) {
     super(message, init);
     this.status = init.status;
-    this.body = init.body;
+    this.body = redactValue(init.body);
     this.violations = init.violations ?? [];
   }
 }

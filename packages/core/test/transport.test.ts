@@ -207,3 +207,28 @@ describe("transport: credential renewal", () => {
     expect(renewals).toHaveLength(2); // one renewal for that call, then the answer is returned
   });
 });
+
+describe("path parameters", () => {
+  it('refuses "", "." and ".." (which would address another URL), even with validation off', async () => {
+    server = await startTestServer(() => ({ body: { status: "ok" } }));
+    for (const validate of [true, false]) {
+      const c = client(server.url, { validate });
+      for (const id of ["", ".", ".."]) {
+        const err = (await c.get(id).catch((e: unknown) => e)) as ValidationError;
+        expect(err).toBeInstanceOf(ValidationError);
+        expect(err.violations[0]).toMatchObject({ path: "path.id", rule: "pathSegment" });
+      }
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("errors keep vendor bodies redacted", () => {
+  it("masks secret fields of the body on the error object itself (what util.inspect prints)", async () => {
+    server = await startTestServer(() => ({ status: 401, body: { code: "4011", apim_refreshtoken: "rt-very-secret-value", note: "x" } }));
+    const err = (await client(server.url).send(valid).catch((e: unknown) => e)) as ApiError;
+    expect(err.body).toEqual({ code: "4011", apim_refreshtoken: "[redacted]", note: "x" });
+    const { inspect } = await import("node:util");
+    expect(inspect(err, { depth: 5 })).not.toContain("rt-very-secret-value");
+  });
+});

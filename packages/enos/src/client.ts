@@ -86,14 +86,15 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
   const query = (call: EnosCallOptions | undefined) => ({ orgId: call?.orgId ?? options.orgId });
   type Envelope<T> = { code: number; message?: string; data?: T | null };
 
-  return {
+  const client: EnosClient = {
     raw: api.raw,
 
     async accessToken() {
       return auth!.accessToken();
     },
 
-    async createMessageRules(input, call) {
+    async createMessageRules(given, call) {
+      const input = given ?? ({} as CreateMessageRulesInput); // plain-JS callers: validation names what is missing
       const body = (input.appId === undefined && options.appId !== undefined ? { ...input, appId: options.appId } : input) as Schemas["CreateMessageRulesRequest"];
       const q = query(call);
       const res = await api.invoke<Envelope<string[]>>("createMessageRules", { query: q, body }, (init) =>
@@ -138,11 +139,20 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
 
     async deleteMessageRules(body, call) {
       const q = query(call);
-      await api.invoke<Envelope<boolean>>("deleteMessageRules", { query: q, body }, (init) =>
-        api.raw.POST(DELETE, { params: { query: q }, body, ...init }),
-        call,
-      );
+      try {
+        await api.invoke<Envelope<boolean>>("deleteMessageRules", { query: q, body }, (init) =>
+          api.raw.POST(DELETE, { params: { query: q }, body, ...init }),
+          call,
+        );
+      } catch (error) {
+        // Delete is retried when an answer is lost; the re-send then finds nothing to delete (31404)
+        // although the first send did it. Confirm with a search rather than report a false failure.
+        if (!(error instanceof EnosApiError && error.code === "31404" && (error.attempts ?? 1) > 1 && body?.ruleIds?.length)) throw error;
+        const left = await client.searchMessageRules({ ruleIds: body.ruleIds }, call).catch(() => undefined);
+        if (!left || left.messageRuleList.length > 0) throw error;
+      }
       return true;
     },
   };
+  return client;
 }

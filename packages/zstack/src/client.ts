@@ -1,4 +1,5 @@
 import {
+  registerSecret,
   ResponseShapeError,
   TimeoutError,
   createApiClient,
@@ -134,7 +135,8 @@ function definedOnly<T extends object>(o: T): T {
 }
 
 function splitTags<T extends ZStackTags>(input: T): { fields: Omit<T, keyof ZStackTags>; tags: ZStackTags } {
-  const { systemTags, userTags, ...fields } = input;
+  // A missing argument (plain-JS callers) becomes an empty request, so validation names what is required.
+  const { systemTags, userTags, ...fields } = input ?? ({} as T);
   return { fields: definedOnly(fields), tags: definedOnly({ systemTags, userTags }) };
 }
 
@@ -265,8 +267,8 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
       return inventoryOf("AddSNSDingTalkAtPerson", result);
     },
 
-    queryDingTalkAtPersons(q = {}, call = {}) {
-      return query("QuerySNSDingTalkAtPerson", q, undefined, call);
+    async queryDingTalkAtPersons(q, call = {}) {
+      return query("QuerySNSDingTalkAtPerson", q ?? {}, undefined, call);
     },
 
     async getDingTalkAtPerson(uuid, call = {}) {
@@ -288,7 +290,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     },
 
     async removeDingTalkAtPerson(input, call = {}) {
-      const { endpointUuid, phoneNumber, ...rest } = input;
+      const { endpointUuid, phoneNumber, ...rest } = input ?? ({} as RemoveDingTalkAtPersonInput);
       const path = { endpointUuid, phoneNumber };
       const q = definedOnly(rest) as RemoveQuery;
       await runJob(
@@ -306,6 +308,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     async validateSession(sessionUuid, call = {}) {
       const uuid = sessionUuid ?? auth.currentSession();
       if (!uuid) return false;
+      registerSecret(uuid); // it travels in the URL path, which debug logs show
       const reply = await api.invoke<Schemas["ValidateSessionReply"]>(
         "ValidateSession",
         { path: { sessionUuid: uuid } },
@@ -318,6 +321,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     async logOut(sessionUuid, call = {}) {
       const uuid = sessionUuid ?? auth.currentSession();
       if (!uuid) return;
+      registerSecret(uuid); // it travels in the URL path, which debug logs show
       await api.invoke(
         "LogOut",
         { path: { sessionUuid: uuid } },

@@ -348,8 +348,7 @@ function zstackPlan(): Plan {
     vendor: "zstack",
     server: sandbox.zstack,
     tokenOperation: "LogInByAccount",
-    // LogInByAccount creates a session: not idempotent, so a failed login is not retried.
-    tokenEndpointRetried: false,
+    tokenEndpointRetried: true, // LogInByAccount is retried: a repeat only adds an unused session
     pollOperation: "getApiJobResult",
     operations: [
       {

@@ -78,7 +78,11 @@ export function specOperation(file: SpecFile, operationId: string): SpecOperatio
       for (const location of ["path", "query", "header"]) {
         const list = params.filter((p) => p.in === location);
         if (!list.length) continue;
-        const group: Schema = { type: "object", properties: Object.fromEntries(list.map((p) => [p.name, p.schema ?? {}])) };
+        // A path segment of "." or ".." cannot address a resource (the URL resolves it away), and
+        // the client refuses it whatever the spec says: the corpus treats it as invalid too.
+        const schemaOf = (p: Schema): Schema =>
+          location === "path" ? { ...((p.schema as Schema) ?? {}), not: { enum: [".", ".."] } } : ((p.schema as Schema) ?? {});
+        const group: Schema = { type: "object", properties: Object.fromEntries(list.map((p) => [p.name, schemaOf(p)])) };
         const req = list.filter((p) => p.required === true).map((p) => String(p.name));
         if (req.length) {
           group.required = req;

@@ -28,7 +28,7 @@ export const operations = {
     id: "LogInByAccount",
     method: "PUT",
     path: "/v1/accounts/login",
-    idempotent: false,
+    idempotent: true,
     errorCodes: ["ID.1000","ID.1005","ID.1006","ID.2000","ID.2001","ID.2002","ID.2003","SYS.1007"],
     validateRequest: v.request_LogInByAccount,
     validateResponse: { "200": v.response_LogInByAccount_200 },

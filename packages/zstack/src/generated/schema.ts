@@ -201,8 +201,11 @@ export interface paths {
          *     `fmt.Sprintf("%x", sha512.Sum512(pw))`; INTRO). A user (not account) login exists at
          *     `PUT /v1/accounts/users/login` (`logInByUser`) and is not described here.
          *
-         *     Not idempotent: every call creates a new session (at most `session.maxConcurrent`, default
-         *     500, else ID.1006; with `enable.unique.session` a new login ends the older sessions).
+         *     Every call creates a new session (at most `session.maxConcurrent`, default 500, else
+         *     ID.1006; with `enable.unique.session` a new login ends the older sessions). Still safe to
+         *     re-send after a lost answer: the only effect of a repeat is one more session that nobody
+         *     uses and that expires (or, with unique sessions, the unseen first one ending), so the
+         *     client retries it like a read rather than fail a user's call over a lost login answer.
          */
         put: operations["LogInByAccount"];
         post?: never;
