@@ -312,25 +312,34 @@ function compileNode(s: Schema, root: Schema): Check {
     });
   }
   const { required, maxProperties, minProperties } = s;
-  const props: Record<string, Check> | undefined = s.properties && Object.create(null);
-  if (props) for (const key of Object.keys(s.properties)) props[key] = compileNode(s.properties[key], root);
+  // The schema's own properties are walked from a list (each closure sees one object shape); data
+  // keys are only walked when something must be said about every key: an unknown-key rule, a
+  // schema for extra values, propertyNames, or a key count.
+  const props: Array<[string, Check]> = Object.keys(s.properties ?? {}).map((key) => [key, compileNode(s.properties[key], root)]);
+  const known = new Set(props.map(([key]) => key));
   const extra = s.additionalProperties === undefined || s.additionalProperties === false ? s.additionalProperties : compileNode(s.additionalProperties, root);
   const names = s.propertyNames === undefined ? undefined : compileNode(s.propertyNames, root);
-  if (required || props || extra !== undefined || names || maxProperties !== undefined || minProperties !== undefined) {
+  const walkKeys = extra !== undefined || names !== undefined || maxProperties !== undefined || minProperties !== undefined;
+  if (required || props.length || walkKeys) {
     checks.push((d) => {
       if (!isObject(d)) return true;
       if (required) for (let i = 0; i < required.length; i++) if (d[required[i]] === undefined) return false;
-      const keys = Object.keys(d);
-      const n = keys.length;
-      for (let i = 0; i < n; i++) {
-        const key = keys[i]!;
+      let present = 0;
+      for (let i = 0; i < props.length; i++) {
+        const [key, check] = props[i]!;
+        if (!(key in d)) continue;
+        present++;
         const value = d[key];
-        const sub = props && props[key];
-        if (sub) {
-          if (value !== undefined && !sub(value)) return false;
-        } else if (extra === false || (extra && !extra(value))) return false;
-        if (names && !names(key)) return false;
+        if (value !== undefined && !check(value)) return false;
       }
+      if (!walkKeys) return true;
+      let n = 0;
+      for (const key in d) {
+        n++;
+        if (names && !names(key)) return false;
+        if (typeof extra === "function" && !known.has(key) && !extra(d[key])) return false;
+      }
+      if (extra === false && n > present) return false; // a key the schema does not list
       return (maxProperties === undefined || n <= maxProperties) && (minProperties === undefined || n >= minProperties);
     });
   }
