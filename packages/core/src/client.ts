@@ -188,7 +188,10 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
         isJson,
         text,
         headers: response.headers,
-        requestId: requestIdOf(response.headers),
+        // read only when someone asks (errors do): header lookups are not free on every call
+        get requestId() {
+          return requestIdOf(response.headers);
+        },
         attempts: attemptsOf(response),
       };
     },

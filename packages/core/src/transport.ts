@@ -125,16 +125,22 @@ export function createTransport(options: TransportOptions): (request: LightReque
     return match(req.method, rel) ?? { id: `${req.method} ${rel}`, method: req.method, path: rel, idempotent: false };
   };
 
+  const clientPolicy = resolveRetryPolicy(options.retry);
+
   return async function signalbridgeFetch(req: LightRequest): Promise<Response> {
     const call = (req.signalbridge ?? {}) as CallOptions & { operation?: string };
     const operation = resolveOperation(req);
-    const policy = resolveRetryPolicy(options.retry, call.retry);
+    const policy = call.retry === undefined ? clientPolicy : resolveRetryPolicy(options.retry, call.retry);
     const timeoutMs = call.timeoutMs ?? options.timeoutMs;
     const callerSignal = call.signal ?? req.signal;
     const started = Date.now();
-    const baseHeaders: Record<string, string> = { ...options.headers };
-    req.headers.forEach((v, k) => (baseHeaders[k] = v));
-    if (call.headers) Object.assign(baseHeaders, call.headers);
+    // Built afresh for every attempt, because auth writes into them (a new token on a retry).
+    const headersForAttempt = (): Record<string, string> => {
+      const headers: Record<string, string> = { ...options.headers };
+      req.headers.forEach((v, k) => (headers[k] = v));
+      if (call.headers) Object.assign(headers, call.headers);
+      return headers;
+    };
 
     let sends = 0;
     let retries = 0;
@@ -142,7 +148,7 @@ export function createTransport(options: TransportOptions): (request: LightReque
     for (;;) {
       sends++;
       const outgoing: OutgoingRequest = {
-        operation, method: req.method, url: req.url, headers: { ...baseHeaders }, body: req.body, attempt: sends,
+        operation, method: req.method, url: req.url, headers: headersForAttempt(), body: req.body, attempt: sends,
       };
       if (hooks.authorize) await hooks.authorize(outgoing);
       const debug = logger.enabled("debug");
