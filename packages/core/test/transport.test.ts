@@ -170,8 +170,9 @@ describe("transport: timeouts", () => {
   });
 
   it("retries a stalled idempotent GET and succeeds when the server recovers", async () => {
-    server = await startTestServer((_r, i) => (i === 0 ? { delayMs: 400, body: { status: "late" } } : { body: { status: "ok" } }));
-    await expect(client(server.url, { timeoutMs: 80 }).get("n1")).resolves.toEqual({ status: "ok" });
+    // The healthy second answer must beat the timeout even on a loaded machine: wide margins.
+    server = await startTestServer((_r, i) => (i === 0 ? { delayMs: 2_000, body: { status: "late" } } : { body: { status: "ok" } }));
+    await expect(client(server.url, { timeoutMs: 500 }).get("n1")).resolves.toEqual({ status: "ok" });
   });
 
   it("a per-call timeout overrides the client's, and the caller's signal aborts", async () => {

@@ -492,8 +492,9 @@ describe("transport", () => {
   });
 
   it("a search that times out is re-sent (idempotent)", async () => {
-    fake = await fakeEnos({ rules: (_r, n) => (n === 0 ? { ...ok({ messageRuleList: [] }), delayMs: 300 } : ok({ messageRuleList: [] })) });
-    await client(fake.server.url).searchMessageRules({ ruleIds: [] }, { timeoutMs: 100 });
+    // Wide margins: the healthy re-send must beat the timeout even on a loaded machine.
+    fake = await fakeEnos({ rules: (_r, n) => (n === 0 ? { ...ok({ messageRuleList: [] }), delayMs: 2_000 } : ok({ messageRuleList: [] })) });
+    await client(fake.server.url).searchMessageRules({ ruleIds: [] }, { timeoutMs: 500 });
     expect(fake.business()).toHaveLength(2);
   });
 });
