@@ -14,19 +14,31 @@ export const VENDOR = "eiam";
 /** The two shapes in which EIAM says no. */
 export type EiamErrorShape = "business" | "oauth";
 
+/** EIAM's field on top of ApiError's, shared by its API and authentication errors. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript requires this signature of a mixin base
+function withEiamShape<Base extends new (...args: any[]) => ApiError>(base: Base) {
+  return class extends base {
+    /** Which of the vendor's two error bodies it was; undefined for a body in neither shape (proxy page, 5xx). */
+    readonly shape: EiamErrorShape | undefined;
+
+    constructor(...args: any[]) {
+      super(args[0] as ApiErrorInit);
+      this.shape = (args[0] as { shape?: EiamErrorShape }).shape;
+    }
+  };
+}
+
+type EiamErrorInit = ApiErrorInit & { shape?: EiamErrorShape | undefined };
+
 /**
  * EIAM said no: a business error `{error_code, error_msg}` (`NOTICE.0004`, `COM.0601`, …) or an
  * OAuth2 error `{error, error_description}` (`insufficient_scope`, `access_denied`, …).
  */
-export class EiamApiError extends ApiError {
+export class EiamApiError extends withEiamShape(ApiError) {
   /** The vendor's code, trimmed (the vendor's examples sometimes carry a leading space), or undefined. */
   declare readonly code: ErrorCode | undefined;
-  /** Which of the vendor's two error bodies it was; undefined for a body in neither shape (proxy page, 5xx). */
-  readonly shape: EiamErrorShape | undefined;
-
-  constructor(init: ApiErrorInit & { shape?: EiamErrorShape | undefined }) {
+  constructor(init: EiamErrorInit) {
     super(init);
-    this.shape = init.shape;
   }
 }
 
@@ -35,13 +47,10 @@ export class EiamApiError extends ApiError {
  * client_secret), or `400 invalid_token` that a token renewal could not fix (a caller-supplied
  * `accessToken`, or a fresh token refused again).
  */
-export class EiamAuthenticationError extends AuthenticationError {
+export class EiamAuthenticationError extends withEiamShape(AuthenticationError) {
   declare readonly code: ErrorCode | undefined;
-  readonly shape: EiamErrorShape | undefined;
-
-  constructor(init: ApiErrorInit & { shape?: EiamErrorShape | undefined }) {
+  constructor(init: EiamErrorInit) {
     super(init);
-    this.shape = init.shape;
   }
 }
 

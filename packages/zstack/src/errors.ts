@@ -18,29 +18,38 @@ export interface ZStackErrorInit extends ApiErrorInit {
   jobUuid?: string | undefined;
 }
 
-interface ZStackErrorFields {
-  readonly vendorError: ZStackErrorObject | undefined;
-  readonly causeCodes: readonly string[];
-  readonly jobUuid: string | undefined;
+/** ZStack's fields on top of ApiError's, shared by its API and authentication errors. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript requires this signature of a mixin base
+function withZStackFields<Base extends new (...args: any[]) => ApiError>(base: Base) {
+  return class extends base {
+    declare readonly code: ErrorCode | undefined;
+    /** The vendor's `error` object, when the answer had one. */
+    readonly vendorError: ZStackErrorObject | undefined;
+    /** The codes of the cause chain, outermost first. */
+    readonly causeCodes: readonly string[];
+    /** The api-jobs uuid, when the error came from polling an async call. */
+    readonly jobUuid: string | undefined;
+
+    constructor(...args: any[]) {
+      super(args[0] as ApiErrorInit);
+      const init = args[0] as ZStackErrorInit;
+      this.vendorError = init.vendorError;
+      this.causeCodes = init.causeCodes ?? [];
+      this.jobUuid = init.jobUuid;
+    }
+
+    /** True when `code` is the top-level code or appears anywhere in the cause chain. */
+    hasCode(code: ErrorCode): boolean {
+      return this.code === code || this.causeCodes.includes(code);
+    }
+  };
 }
 
 /** ZStack said no: `{"error": ErrorCode}` with HTTP 503, or a plain-text 4xx/5xx. */
-export class ZStackApiError extends ApiError implements ZStackErrorFields {
+export class ZStackApiError extends withZStackFields(ApiError) {
   declare readonly code: ErrorCode | undefined;
-  readonly vendorError: ZStackErrorObject | undefined;
-  readonly causeCodes: readonly string[];
-  readonly jobUuid: string | undefined;
-
   constructor(init: ZStackErrorInit) {
     super(init);
-    this.vendorError = init.vendorError;
-    this.causeCodes = init.causeCodes ?? [];
-    this.jobUuid = init.jobUuid;
-  }
-
-  /** True when `code` is the top-level code or appears anywhere in the cause chain. */
-  hasCode(code: ErrorCode): boolean {
-    return this.code === code || this.causeCodes.includes(code);
   }
 }
 
@@ -48,21 +57,10 @@ export class ZStackApiError extends ApiError implements ZStackErrorFields {
  * ZStack refused the credentials: ID.1000 (wrong account name or password), ID.1001 (invalid or
  * expired session that could not be renewed) or an AccessKey refusal (HTTP 403, plain text).
  */
-export class ZStackAuthenticationError extends AuthenticationError implements ZStackErrorFields {
+export class ZStackAuthenticationError extends withZStackFields(AuthenticationError) {
   declare readonly code: ErrorCode | undefined;
-  readonly vendorError: ZStackErrorObject | undefined;
-  readonly causeCodes: readonly string[];
-  readonly jobUuid: string | undefined;
-
   constructor(init: ZStackErrorInit) {
     super(init);
-    this.vendorError = init.vendorError;
-    this.causeCodes = init.causeCodes ?? [];
-    this.jobUuid = init.jobUuid;
-  }
-
-  hasCode(code: ErrorCode): boolean {
-    return this.code === code || this.causeCodes.includes(code);
   }
 }
 
