@@ -38,5 +38,22 @@ writeFileSync(
 run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", ...tarballs, join(ROOT, "node_modules", "typescript"), join(ROOT, "node_modules", "@types", "node")], consumer);
 run(join(consumer, "node_modules", ".bin", "tsc"), ["-p", "."], consumer);
 results.push("consumer project: npm pack tarballs installed, design.md usage type-checks under --strict");
+// The sandbox loads the specs at run time: start it from the installed tarball, call it once.
+writeFileSync(
+  join(consumer, "smoke.mjs"),
+  `import { startSandbox } from "@signalbridge/sandbox";
+import { createSignalBridge } from "@signalbridge/sdk";
+const sandbox = await startSandbox({ port: 0 });
+try {
+  const sb = createSignalBridge({ ...sandbox.config, logLevel: "off" });
+  const { notice_id } = await sb.eiam.sendInSiteNotice({ title: "t", content: "c", message_type: "TEXT", all: true });
+  if (!notice_id) throw new Error("no notice id");
+} finally {
+  await sandbox.close();
+}
+`,
+);
+run("node", ["smoke.mjs"], consumer);
+results.push("consumer project: the installed sandbox starts (specs packed with it) and the installed facade calls it");
 rmSync(work, { recursive: true, force: true });
 console.log(results.join("\n"));
