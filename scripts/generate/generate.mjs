@@ -10,7 +10,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import { parse } from "yaml";
-import { inlineSchema } from "./schema-tools.mjs";
+import { inlineSchema, resolvePointer } from "./schema-tools.mjs";
 import { VENDORS, vendorByPackageDir } from "./vendors.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -40,7 +40,7 @@ export async function generateVendor(vendor, outRoot = ROOT) {
       if (!op) continue;
       const id = op.operationId;
       const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) =>
-        p.$ref ? resolveRef(doc, p.$ref) : p,
+        p.$ref ? resolvePointer(doc, p.$ref) : p,
       );
       const request = { type: "object", properties: {}, required: [] };
       for (const location of ["path", "query", "header"]) {
@@ -55,7 +55,7 @@ export async function generateVendor(vendor, outRoot = ROOT) {
         request.properties[location] = group;
         if (group.required) request.required.push(location);
       }
-      const body = op.requestBody?.$ref ? resolveRef(doc, op.requestBody.$ref) : op.requestBody;
+      const body = op.requestBody?.$ref ? resolvePointer(doc, op.requestBody.$ref) : op.requestBody;
       const bodyMedia = body && (body.content?.["application/json"] ?? body.content?.["application/x-www-form-urlencoded"]);
       const bodyConstraints = {};
       if (bodyMedia?.schema) {
@@ -78,7 +78,7 @@ export async function generateVendor(vendor, outRoot = ROOT) {
 
       const responseValidators = {};
       for (const [status, resp0] of Object.entries(op.responses ?? {})) {
-        const resp = resp0.$ref ? resolveRef(doc, resp0.$ref) : resp0;
+        const resp = resp0.$ref ? resolvePointer(doc, resp0.$ref) : resp0;
         const schema = resp.content?.["application/json"]?.schema;
         if (!/^2\d\d$/.test(status) || !schema) continue;
         const name = `response_${id}_${status}`;
@@ -145,10 +145,6 @@ export async function generateVendor(vendor, outRoot = ROOT) {
   ];
   await writeFile(join(outDir, "error-codes.ts"), catalog.join("\n"));
   return relative(outRoot, outDir);
-}
-
-function resolveRef(doc, ref) {
-  return ref.slice(2).split("/").reduce((n, k) => n[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
