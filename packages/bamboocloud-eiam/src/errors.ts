@@ -80,20 +80,6 @@ function withoutToken<T>(value: T): T {
   return out as T;
 }
 
-/** Read the body of a non-2xx answer whether or not the transport parsed it. */
-function jsonBody(exchange: Exchange): Json | undefined {
-  const direct = asObject(exchange.body);
-  if (direct) return direct;
-  if (typeof exchange.text === "string" && /^\s*\{/.test(exchange.text)) {
-    try {
-      return asObject(JSON.parse(exchange.text));
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
 function fallbackMessage(exchange: Exchange, o: Json | undefined): string {
   const m = text(o?.message) ?? text(o?.error) ?? text(o?.msg);
   if (m) return m;
@@ -105,7 +91,7 @@ function fallbackMessage(exchange: Exchange, o: Json | undefined): string {
 /** How EIAM says no, parsed into EiamApiError / EiamAuthenticationError. */
 export const eiamErrors: VendorErrors = {
   fromResponse(exchange) {
-    const o = jsonBody(exchange);
+    const o = asObject(exchange.body);
     const base = {
       vendor: VENDOR,
       operation: exchange.operation.id,
