@@ -2,17 +2,23 @@
  * Redaction: secrets never reach an error message, a log line or a serialized error.
  *
  * Two nets, because either alone leaks: keys that name a secret (password, token, signature,
- * Authorization, apim-*) are masked wherever they appear, and the secret *values* that auth code
+ * Authorization, and names vendors register) are masked wherever they appear, and the secret *values* that auth code
  * registers (a password, a session uuid, a token) are scrubbed from any free text, such as a URL
  * path that carries a session uuid or a vendor message that echoes a token back.
  */
 export const REDACTED = "[redacted]";
 
-const SECRET_KEY =
-  /pass(word)?|secret|token|signature|encryption|authorization|cookie|session_?uuid|session_?id|^apim-|credential|private/i;
+const SECRET_KEY = /pass(word)?|secret|token|signature|encryption|authorization|cookie|session_?uuid|session_?id|credential|private/i;
+// Vendor-specific names (EnOS's apim-* headers) are registered by the vendor package that knows them.
+const vendorSecretKeys: RegExp[] = [];
 
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  return SECRET_KEY.test(key) || vendorSecretKeys.some((re) => re.test(key));
+}
+
+/** Mask every key or header matching `pattern` too (a vendor's own credential headers). */
+export function registerSecretKey(pattern: RegExp): void {
+  if (!vendorSecretKeys.some((re) => re.source === pattern.source && re.flags === pattern.flags)) vendorSecretKeys.push(pattern);
 }
 
 // Bounded so that a long-running process that renews tokens for months does not grow without end.

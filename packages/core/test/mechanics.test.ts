@@ -14,6 +14,7 @@ import {
   parseRetryAfter,
   redactValue,
   registerSecret,
+  registerSecretKey,
   requireOption,
   resolveRetryPolicy,
   sha256Hex,
@@ -177,5 +178,13 @@ describe("validation messages", () => {
     expect(violations).toEqual([
       { path: "body", rule: "rule", message: "body: users or orgs must not be empty when `all` is not true" },
     ]);
+  });
+});
+
+describe("vendor secret keys", () => {
+  it("masks keys a vendor registers, which the generic pattern does not know", () => {
+    expect(redactValue({ "x-gw-nonce": "n-1", other: "o" })).toEqual({ "x-gw-nonce": "n-1", other: "o" });
+    registerSecretKey(/^x-gw-/i);
+    expect(redactValue({ "x-gw-nonce": "n-1", other: "o" })).toEqual({ "x-gw-nonce": "[redacted]", other: "o" });
   });
 });

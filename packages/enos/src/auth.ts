@@ -1,6 +1,7 @@
 import {
   ApiError,
   registerSecret,
+  registerSecretKey,
   requireOption,
   ResponseShapeError,
   sha256Hex,
@@ -88,6 +89,9 @@ export function createEnosAuth(api: ApiClient<paths>, options: EnosAuthOptions):
   const { appKey, appSecret, userToken } = options;
   registerSecret(appSecret);
   if (userToken) registerSecret(userToken);
+  // The gateway's credential headers (apim-accesstoken, apim-signature, apim-timestamp) and body
+  // fields (apim_refreshtoken) are masked in every log line and error.
+  registerSecretKey(/^apim[-_]/i);
 
   let lastTimestamp = 0;
   // A token service rejects a repeated `encryption` (1001): never reuse a millisecond.

@@ -521,5 +521,7 @@ describe("secrets", () => {
       expect(text).not.toContain(APP_SECRET);
     }
     expect(rec.lines.some((l) => l.includes("apim-signature"))).toBe(true); // headers are logged, redacted
+    // every apim-* header is masked, even one whose name holds no generic secret word
+    expect(rec.lines.some((l) => l.includes('"apim-timestamp":"[redacted]"'))).toBe(true);
   });
 });
