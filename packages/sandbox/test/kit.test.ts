@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startVendorServer, type SimRequest, type VendorServer, type VendorSimulator } from "../src/index.js";
+
+/** A minimal simulator over the EIAM spec, to test the kit itself: it echoes what the kit gave it. */
+function echoSimulator(): VendorSimulator & { seen: SimRequest[] } {
+  const seen: SimRequest[] = [];
+  return {
+    vendor: "eiam",
+    specFile: "bamboocloud-eiam.yaml",
+    basePath: "",
+    seen,
+    handle(req) {
+      seen.push(req);
+      if (req.headers["x-boom"]) throw new Error("simulator bug");
+      return { status: 200, body: { operationId: req.operationId ?? null, wrongMethod: req.wrongMethod, bodyError: req.bodyError ?? null, violations: req.violations.map((v) => `${v.in}${v.pointer}:${v.keyword}`) } };
+    },
+    tooLarge: () => ({ status: 413, body: "too large" }),
+    state: () => ({ seen: seen.length }),
+    reset: () => void (seen.length = 0),
+    expireTokens: () => undefined,
+  };
+}
+
+let server: VendorServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const SEND = "/api/v2/tenant/notice/insite/asyncSend";
+const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+describe("sandbox kit", () => {
+  it("matches the spec operation and hands the simulator the spec's violations", async () => {
+    server = await startVendorServer(echoSimulator());
+    const ok = await (await post(server.url + SEND, JSON.stringify({ title: "t", content: "c", message_type: "TEXT", all: true }))).json();
+    expect(ok).toEqual({ operationId: "sendInSiteNotice", wrongMethod: false, bodyError: null, violations: [] });
+    const bad = await (await post(server.url + SEND, JSON.stringify({ title: "x".repeat(101), content: "c", message_type: "HTML", all: true }))).json();
+    expect(bad.violations).toEqual(expect.arrayContaining(["body/title:maxLength", "body/message_type:enum"]));
+    const broken = await (await post(server.url + SEND, "{not json")).json();
+    expect(broken).toMatchObject({ operationId: "sendInSiteNotice", bodyError: "invalid-json", violations: [] });
+    const wrong = await (await fetch(server.url + SEND)).json();
+    expect(wrong).toMatchObject({ operationId: null, wrongMethod: true });
+  });
+
+  it("answers a throwing simulator with 500 and keeps serving", async () => {
+    server = await startVendorServer(echoSimulator());
+    const boom = await post(server.url + SEND, "{}", { "x-boom": "1" });
+    expect(boom.status).toBe(500);
+    expect(await boom.text()).toContain("simulator bug");
+    expect((await post(server.url + SEND, "{}")).status).toBe(200);
+  });
+
+  it("answers CORS preflights and sends CORS headers", async () => {
+    server = await startVendorServer(echoSimulator());
+    const pre = await fetch(server.url + SEND, { method: "OPTIONS", headers: { origin: "http://page.test", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("*");
+    expect(pre.headers.get("access-control-allow-headers")).toBe("authorization,content-type");
+    expect((await post(server.url + SEND, "{}")).headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("gives the simulator's own answer to a body over 1 MiB", async () => {
+    server = await startVendorServer(echoSimulator());
+    const res = await post(server.url + SEND, JSON.stringify({ pad: "x".repeat(1024 * 1024) }));
+    expect(res.status).toBe(413);
+  });
+
+  it("drives faults, inspection and reset over HTTP under /__sandbox", async () => {
+    const sim = echoSimulator();
+    server = await startVendorServer(sim);
+    const control = (method: string, path: string, body?: unknown) =>
+      fetch(`${server!.origin}/__sandbox${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+
+    const added = await control("POST", "/faults", { operation: "sendInSiteNotice", nth: 2, status: 503 });
+    expect(added.status).toBe(201);
+    const { id } = await added.json();
+    expect(await (await control("GET", "/faults")).json()).toEqual([expect.objectContaining({ id, nth: 2, status: 503, remaining: 1 })]);
+
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post(server.url + SEND, "{}")).status);
+    expect(statuses).toEqual([200, 503, 200]); // only the second call, and the fault is used up
+    expect(sim.seen).toHaveLength(2); // the faulted call never reached the simulator (before processing)
+    const requests = await (await control("GET", "/requests")).json();
+    expect(requests.map((r: { status: number; fault?: number }) => [r.status, r.fault ?? null])).toEqual([[200, null], [503, id], [200, null]]);
+    expect(await (await control("GET", "/state")).json()).toEqual({ seen: 2 });
+
+    expect((await control("POST", "/faults", { nth: 0 })).status).toBe(400);
+    expect((await control("GET", "/nope")).status).toBe(404);
+    expect((await control("POST", "/reset")).status).toBe(204);
+    expect(await (await control("GET", "/requests")).json()).toEqual([]);
+    expect(sim.seen).toHaveLength(0);
+  });
+
+  it("a fault after processing lets the simulator act and loses the answer", async () => {
+    const sim = echoSimulator();
+    server = await startVendorServer(sim);
+    server.addFault({ operation: "sendInSiteNotice", after: true, action: "drop", times: 1 });
+    await expect(post(server.url + SEND, "{}")).rejects.toThrow();
+    expect(sim.seen).toHaveLength(1);
+    expect(server.requests.at(-1)?.status).toBe("dropped");
+  });
+
+  it("closes with a keep-alive connection still open", async () => {
+    server = await startVendorServer(echoSimulator());
+    await post(server.url + SEND, "{}"); // fetch keeps the socket alive
+    const closing = server.close();
+    server = undefined;
+    await expect(closing).resolves.toBeUndefined();
+  });
+});
