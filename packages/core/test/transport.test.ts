@@ -233,3 +233,26 @@ describe("errors keep vendor bodies redacted", () => {
     expect(inspect(err, { depth: 5 })).not.toContain("rt-very-secret-value");
   });
 });
+
+describe(".raw calls get the same transport", () => {
+  it("finds the operation from method and path: a GET is retried, a POST is not", async () => {
+    server = await startTestServer(() => ({ status: 503, body: "busy" }));
+    const { api } = client(server.url);
+    const get = await api.raw.GET("/notices/{id}", { params: { path: { id: "n1" } } });
+    expect(get.response.status).toBe(503);
+    expect(server.requests).toHaveLength(3); // idempotent: retried up to maxAttempts
+    await api.raw.POST("/notices", { body: valid });
+    expect(server.requests).toHaveLength(4); // not idempotent: sent once
+  });
+
+  it("a caller's abort ends a retry wait at once", async () => {
+    server = await startTestServer(() => ({ status: 429, headers: { "retry-after": "20" }, body: "later" }));
+    const { get } = client(server.url, { retry: { maxRetryAfterMs: 20_000, maxElapsedMs: 60_000 } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("caller stopped waiting")), 100);
+    const started = Date.now();
+    await expect(get("n1", { signal: controller.signal })).rejects.toThrow("caller stopped waiting");
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(server.requests).toHaveLength(1);
+  });
+});
