@@ -1,5 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startVendorServer, type SimRequest, type VendorServer, type VendorSimulator } from "../src/index.js";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { SpecIndex, locateSpec } from "../src/kit/spec.js";
+import { createEiamSimulator, startVendorServer, type SimRequest, type VendorServer, type VendorSimulator } from "../src/index.js";
 
 /** A minimal simulator over the EIAM spec, to test the kit itself: it echoes what the kit gave it. */
 function echoSimulator(): VendorSimulator & { seen: SimRequest[] } {
@@ -108,5 +112,48 @@ describe("sandbox kit", () => {
     const closing = server.close();
     server = undefined;
     await expect(closing).resolves.toBeUndefined();
+  });
+
+  it("reads limits from the spec's request schemas, through $ref, allOf and items", () => {
+    const eiam = new SpecIndex("bamboocloud-eiam.yaml");
+    expect(eiam.bodyRule("sendInSiteNotice", "/title", "maxLength")).toBe(100);
+    expect(eiam.bodyRule("sendInSiteNotice", "/org_codes", "maxItems")).toBe(20);
+    const zstack = new SpecIndex("zstack.yaml");
+    expect(zstack.bodyRule("AddSNSDingTalkAtPerson", "/params/phoneNumber", "x-server-pattern")).toBe("^\\+\\d{2,3}-\\d{11}$");
+    const enos = new SpecIndex("enos.yaml");
+    expect(enos.bodyRule("createMessageRules", "/rules/*/messageRule", "maxProperties")).toBe(6);
+    expect(() => eiam.bodyRule("sendInSiteNotice", "/title", "maxItems")).toThrow('sendInSiteNotice body/title has no "maxItems" in its spec');
+    expect(() => eiam.bodyRule("sendInSiteNotice", "/nope", "maxLength")).toThrow(/body\/nope/);
+  });
+
+  it("a simulator follows the spec it is given: a changed limit changes the vendor's answer", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-specs-"));
+    try {
+      const original = readFileSync(locateSpec("bamboocloud-eiam.yaml"), "utf8");
+      const edited = original.replace(/(\n {8}title:\n(?: {10}.*\n)*? {10}maxLength:) 100\n/, "$1 50\n");
+      expect(edited).not.toBe(original);
+      writeFileSync(join(dir, "bamboocloud-eiam.yaml"), edited);
+      vi.stubEnv("SIGNALBRIDGE_SPECS_DIR", dir);
+      const simulator = createEiamSimulator();
+      vi.unstubAllEnvs();
+      server = await startVendorServer(simulator);
+      const { clientId, clientSecret } = simulator.credentials;
+      const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
+      const tokenAnswer = await fetch(server.url + "/api/v2/tenant/token", {
+        method: "POST",
+        headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" },
+        body: "grant_type=client_credentials",
+      });
+      const { access_token } = await tokenAnswer.json();
+      const send = (title: string) =>
+        post(server!.url + SEND, JSON.stringify({ title, content: "c", message_type: "TEXT", all: true }), { authorization: `Bearer ${access_token}` });
+      const over = await send("x".repeat(51));
+      expect(over.status).toBe(400);
+      expect((await over.json()).error_code).toBe("NOTICE.0007");
+      expect((await send("x".repeat(50))).status).toBe(200);
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

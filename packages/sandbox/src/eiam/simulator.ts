@@ -28,9 +28,7 @@
  * paths and wrong methods; the status timings.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
-import { locateSpec } from "../kit/spec.js";
+import { SpecIndex } from "../kit/spec.js";
 import type { SimReply, SimRequest, SpecViolation, VendorSimulator } from "../kit/types.js";
 
 export interface EiamSimulatorOptions {
@@ -82,8 +80,7 @@ const FIXTURE_ORGS = ["10000", "10001"];
 type Json = Record<string, unknown>;
 
 /** The vendor's messages per code, read from the spec's `x-error-codes` (Chinese where known). */
-function loadMessages(): Record<string, string> {
-  const doc = parse(readFileSync(locateSpec(SPEC_FILE), "utf8")) as { paths: Record<string, Record<string, { "x-error-codes"?: Json[] }>> };
+function loadMessages(doc: { paths: Record<string, Record<string, { "x-error-codes"?: Json[] }>> }): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of Object.values(doc.paths)) {
     for (const op of Object.values(item)) {
@@ -120,7 +117,14 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
   const dailyQuota = options.dailyQuota ?? 1000;
   const sendingAfterMs = options.sendingAfterMs ?? 200;
   const finishedAfterMs = Math.max(options.finishedAfterMs ?? 1000, sendingAfterMs);
-  const messages = loadMessages();
+  const spec = new SpecIndex(SPEC_FILE);
+  const messages = loadMessages(spec.document as Parameters<typeof loadMessages>[0]);
+  // The server's limits, read from the spec (String.length(): UTF-16 code units, like Ajv's unicode: false).
+  const limit = (pointer: string, keyword: string) => spec.bodyRule<number>("sendInSiteNotice", pointer, keyword);
+  const maxTitle = limit("/title", "maxLength");
+  const maxContent = limit("/content", "maxLength");
+  const maxUserNames = limit("/user_names", "maxItems");
+  const maxOrgCodes = limit("/org_codes", "maxItems");
 
   let tokens = new Map<string, Token>();
   let notices = new Map<string, Notice>();
@@ -241,10 +245,10 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
     if (isEmpty(title)) return business("NOTICE.0004");
     if (isEmpty(content)) return business("NOTICE.0005");
     if (isEmpty(b.message_type)) return business("NOTICE.0006");
-    if (title.length > 100) return business("NOTICE.0007"); // String.length(): UTF-16 code units
-    if (content.length > 1024) return business("NOTICE.0008");
-    if (userNames.length > 100) return business("NOTICE.0010");
-    if (orgCodes.length > 20) return business("NOTICE.0011");
+    if (title.length > maxTitle) return business("NOTICE.0007");
+    if (content.length > maxContent) return business("NOTICE.0008");
+    if (userNames.length > maxUserNames) return business("NOTICE.0010");
+    if (orgCodes.length > maxOrgCodes) return business("NOTICE.0011");
     const all = b.all === true;
     if (!all && userNames.length === 0 && orgCodes.length === 0) return business("NOTICE.INSITE.0004");
     // Every other spec violation has been answered above; one that slipped through is still refused.
@@ -279,6 +283,7 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
   const simulator = {
     vendor: "eiam" as const,
     specFile: SPEC_FILE,
+    spec,
     basePath: "",
     /** What a client needs: the same option names as createEiamClient. */
     credentials: { clientId, clientSecret },

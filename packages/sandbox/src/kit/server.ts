@@ -42,7 +42,7 @@ const CORS: Record<string, string> = {
 
 /** Serve one vendor simulator over real HTTP. */
 export async function startVendorServer(simulator: VendorSimulator, options: VendorServerOptions = {}): Promise<VendorServer> {
-  const spec = new SpecIndex(simulator.specFile);
+  const spec = simulator.spec ?? new SpecIndex(simulator.specFile);
   const faults = new FaultList();
   const requests: RecordedRequest[] = [];
   const maxRecorded = options.maxRecorded ?? 10_000;

@@ -129,6 +129,23 @@ export class SpecIndex {
     return op ? this.document.paths[op.template][op.method.toLowerCase()] : undefined;
   }
 
+  /**
+   * A number or string keyword of the request-body schema at a JSON pointer ("/params/remark",
+   * "/rules/*" for array items), so a simulator takes its limits from the spec instead of a second
+   * copy in code. Throws when the spec lacks it: a spec edit must not silently loosen the sandbox.
+   */
+  bodyRule<T extends number | string>(operationId: string, pointer: string, keyword: string): T {
+    const op = this.#operations.find((o) => o.id === operationId);
+    const media = op && this.#resolveNode(this.document.paths[op.template][op.method.toLowerCase()].requestBody)?.content;
+    let node: any = media && this.#resolveNode(Object.values<any>(media)[0]?.schema);
+    for (const segment of pointer.split("/").slice(1)) {
+      node = node && this.#child(node, segment);
+    }
+    const value = node?.[keyword];
+    if (value === undefined) throw new Error(`sandbox: ${operationId} body${pointer} has no "${keyword}" in its spec`);
+    return value as T;
+  }
+
   /** Check a request against its operation; an empty list means valid. */
   check(
     operationId: string,
@@ -162,6 +179,24 @@ export class SpecIndex {
 
   #resolve(ref: string): any {
     return ref.slice(2).split("/").reduce((n: any, k) => n[k.replace(/~1/g, "/").replace(/~0/g, "~")], this.document);
+  }
+
+  #resolveNode(node: any): any {
+    return node?.$ref ? this.#resolveNode(this.#resolve(node.$ref)) : node;
+  }
+
+  /** A property (or, for "*" and indexes, the items) of a schema, looking into allOf members. */
+  #child(node: any, segment: string): any {
+    if (segment === "*" || /^\d+$/.test(segment)) {
+      if (node.items) return this.#resolveNode(node.items);
+    } else if (node.properties?.[segment]) {
+      return this.#resolveNode(node.properties[segment]);
+    }
+    for (const member of node.allOf ?? []) {
+      const found = this.#child(this.#resolveNode(member), segment);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   #deref(schema: any): any {

@@ -1,3 +1,4 @@
+import type { SpecIndex } from "./spec.js";
 /** The contract between the shared sandbox kit and each vendor simulator. */
 
 /** One way a request breaks its operation's spec (an Ajv error, with where it sits). */
@@ -48,6 +49,8 @@ export interface VendorSimulator {
   readonly vendor: "zstack" | "eiam" | "enos";
   /** File name under specs/, e.g. "zstack.yaml". */
   readonly specFile: string;
+  /** The simulator's own index of that spec (it reads its limits from it); the kit builds one if absent. */
+  readonly spec?: SpecIndex;
   /** Prefix the vendor serves under ("/zstack" for ZStack, "" otherwise). */
   readonly basePath: string;
   /** Every request comes here, including unknown paths, wrong methods and spec violations. */

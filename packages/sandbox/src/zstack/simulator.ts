@@ -40,6 +40,7 @@
  * apiTimeout (30 min), and sorting and comparing dates by time.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { SpecIndex } from "../kit/spec.js";
 import type { SimReply, SimRequest, VendorSimulator } from "../kit/types.js";
 
 export interface ZStackSimulatorOptions {
@@ -114,8 +115,6 @@ const MSG = {
   LogInByAccount: "org.zstack.header.identity.APILogInByAccountMsg",
 } as const;
 
-const DINGDING_PHONE = /^\+\d{2,3}-\d{11}$/;
-const ZSTACK_UUID = /^[0-9a-f]{8}[0-9a-f]{4}[1-5][0-9a-f]{3}[89ab][0-9a-f]{3}[0-9a-f]{12}$/;
 const UUID_SHAPED = /^[0-9a-f]{32}$/;
 const QUERYABLE = ["uuid", "phoneNumber", "endpointUuid", "createDate", "lastOpDate", "remark"] as const;
 const ASYNC = new Set(["AddSNSDingTalkAtPerson", "UpdateAtPersonOfAtDingTalkEndpoint", "RemoveSNSDingTalkAtPerson"]);
@@ -145,7 +144,26 @@ const DESCRIPTIONS: Record<string, string> = {
   "ID.1006": "The number of concurrent sessions exceeds the limit",
 };
 
+/**
+ * The limits the server checks, read from the spec (`x-server-pattern` is the server's own regex,
+ * applied after trimming; the spec's `pattern` is its trim-tolerant form for clients).
+ */
+function serverRules(spec: SpecIndex) {
+  const add = (pointer: string, keyword: string) => spec.bodyRule("AddSNSDingTalkAtPerson", pointer, keyword);
+  const update = (pointer: string) => spec.bodyRule<number>("UpdateAtPersonOfAtDingTalkEndpoint", pointer, "maxLength");
+  return {
+    addPhoneMax: add("/params/phoneNumber", "maxLength") as number,
+    addRemarkMax: add("/params/remark", "maxLength") as number,
+    updatePhoneMax: update("/updateAtPersonOfAtDingTalkEndpoint/phoneNumber"),
+    updateRemarkMax: update("/updateAtPersonOfAtDingTalkEndpoint/remark"),
+    dingDingPhone: new RegExp(add("/params/phoneNumber", "x-server-pattern") as string),
+    zstackUuid: new RegExp(add("/params/resourceUuid", "pattern") as string),
+  };
+}
+
 export function createZStackSimulator(options: ZStackSimulatorOptions = {}) {
+  const spec = new SpecIndex("zstack.yaml");
+  const rules = serverRules(spec);
   const accountName = options.accountName ?? "admin";
   const password = options.password ?? "Sandbox#Admin1";
   const sessionMs = (options.sessionTimeoutSeconds ?? 7200) * 1000;
@@ -382,20 +400,20 @@ export function createZStackSimulator(options: ZStackSimulatorOptions = {}) {
       if (denied) return denied;
       if (phone === undefined) return mandatory("phoneNumber", msg);
       const phoneNumber = javaTrim(phone);
-      if (phoneNumber.length > 64) return tooLong("phoneNumber", msg, 64, phoneNumber.length);
+      if (phoneNumber.length > rules.addPhoneMax) return tooLong("phoneNumber", msg, rules.addPhoneMax, phoneNumber.length);
       if (endpoint === undefined) return mandatory("endpointUuid", msg);
       const endpointUuid = javaTrim(endpoint);
       if (!endpointExists(endpointUuid)) return notFound("endpointUuid", endpointUuid, "SNSDingTalkEndpointVO");
       const note = remark === undefined ? undefined : javaTrim(remark);
-      if (note !== undefined && note.length > 128) return tooLong("remark", msg, 128, note.length);
+      if (note !== undefined && note.length > rules.addRemarkMax) return tooLong("remark", msg, rules.addRemarkMax, note.length);
       for (const t of tags ?? []) if (!fixtures.tagUuids.includes(javaTrim(t))) return notFound("tagUuids", t, "TagPatternVO");
-      if (resourceUuid !== undefined && !ZSTACK_UUID.test(resourceUuid)) {
+      if (resourceUuid !== undefined && !rules.zstackUuid.test(resourceUuid)) {
         return fail("SYS.1007", `resourceUuid[${resourceUuid}] is not a valid uuid. A valid uuid is a UUID(v4 recommended) with '-' stripped. see http://en.wikipedia.org/wiki/Universally_unique_identifier for format of UUID, the regular expression ZStack uses to validate a UUID is '[0-9a-f]{8}[0-9a-f]{4}[1-5][0-9a-f]{3}[89ab][0-9a-f]{3}[0-9a-f]{12}'`);
       }
       const refused = systemTagsRefused(systemTags);
       if (refused) return refused;
       // SNSApiInterceptor
-      if (!DINGDING_PHONE.test(phoneNumber)) return fail("SYS.1007", `invalid phone number[${phoneNumber}], the DingDing phone number is like +86-12388889999`);
+      if (!rules.dingDingPhone.test(phoneNumber)) return fail("SYS.1007", `invalid phone number[${phoneNumber}], the DingDing phone number is like +86-12388889999`);
       if ([...atPersons.values()].some((x) => x.endpointUuid === endpointUuid && x.phoneNumber === phoneNumber)) {
         return fail("SYS.1007", `phone number[${phoneNumber}] already exists`);
       }
@@ -427,13 +445,13 @@ export function createZStackSimulator(options: ZStackSimulatorOptions = {}) {
       const endpointUuid = javaTrim(endpoint);
       if (!endpointExists(endpointUuid)) return notFound("endpointUuid", endpointUuid, "SNSDingTalkEndpointVO");
       const phoneNumber = phone === undefined ? undefined : javaTrim(phone);
-      if (phoneNumber !== undefined && phoneNumber.length > 256) return tooLong("phoneNumber", msg, 256, phoneNumber.length);
+      if (phoneNumber !== undefined && phoneNumber.length > rules.updatePhoneMax) return tooLong("phoneNumber", msg, rules.updatePhoneMax, phoneNumber.length);
       const note = remark === undefined ? undefined : javaTrim(remark);
-      if (note !== undefined && note.length > 128) return tooLong("remark", msg, 128, note.length);
+      if (note !== undefined && note.length > rules.updateRemarkMax) return tooLong("remark", msg, rules.updateRemarkMax, note.length);
       const refused = systemTagsRefused(systemTags);
       if (refused) return refused;
       if (phoneNumber !== undefined && !isBlank(phoneNumber)) {
-        if (!DINGDING_PHONE.test(phoneNumber)) return fail("SYS.1007", `invalid phone number[${phoneNumber}], the DingDing phone number is like +86-12388889999`);
+        if (!rules.dingDingPhone.test(phoneNumber)) return fail("SYS.1007", `invalid phone number[${phoneNumber}], the DingDing phone number is like +86-12388889999`);
         // the interceptor's check includes the at-person itself (setting its own number again fails)
         if ([...atPersons.values()].some((x) => x.endpointUuid === endpointUuid && x.phoneNumber === phoneNumber)) {
           return fail("SYS.1007", `phone number[${phoneNumber}] already exists`);
@@ -599,6 +617,7 @@ export function createZStackSimulator(options: ZStackSimulatorOptions = {}) {
   const simulator = {
     vendor: "zstack" as const,
     specFile: "zstack.yaml",
+    spec,
     basePath: "/zstack",
     credentials: { auth: { accountName, password } },
     fixtures,
