@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -21,8 +22,8 @@ if (want("bundle")) results.bundle = await (await import("./bundle.mjs")).benchB
 if (want("overhead")) results.overhead = await (await import("./overhead.mjs")).benchOverhead();
 if (want("sandbox")) results.sandbox = await (await import("./sandbox-load.mjs")).benchSandbox();
 
-mkdirSync(`${ROOT}/bench-results`, { recursive: true });
-const file = `${ROOT}/bench-results/latest.json`;
+mkdirSync(join(ROOT, "bench-results"), { recursive: true });
+const file = join(ROOT, "bench-results", "latest.json");
 writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
 console.log(JSON.stringify(results, null, 2));
-console.log(`\nwritten to ${file.replace(ROOT, "")}`);
+console.log(`\nwritten to ${relative(process.cwd(), file)}`);
