@@ -3,7 +3,10 @@ import {
   AuthenticationError,
   describeText,
   redactValue,
+  asJsonObject,
+  trimmedText,
   type ApiErrorInit,
+  type JsonObject,
   type Exchange,
   type VendorErrors,
 } from "@signalbridge/core";
@@ -54,13 +57,6 @@ export class EiamAuthenticationError extends withEiamShape(AuthenticationError) 
   }
 }
 
-type Json = Record<string, unknown>;
-
-const asObject = (v: unknown): Json | undefined =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined;
-
-const text = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
-
 /** OAuth2 error codes are lower-case snake_case words; Spring's `{error: "Internal Server Error"}` is not one. */
 const OAUTH_CODE = /^[a-z][a-z_]*$/;
 
@@ -73,15 +69,15 @@ const TOKEN_ECHO = /(access token(?: expired)?\s*:\s*)[^\s"',;]+/gi;
 
 function withoutToken<T>(value: T): T {
   if (typeof value === "string") return value.replace(TOKEN_ECHO, "$1[redacted]") as T;
-  const o = asObject(value);
+  const o = asJsonObject(value);
   if (!o) return value;
-  const out: Json = {};
+  const out: JsonObject = {};
   for (const [k, v] of Object.entries(o)) out[k] = typeof v === "string" ? v.replace(TOKEN_ECHO, "$1[redacted]") : v;
   return out as T;
 }
 
-function fallbackMessage(exchange: Exchange, o: Json | undefined): string {
-  const m = text(o?.message) ?? text(o?.error) ?? text(o?.msg);
+function fallbackMessage(exchange: Exchange, o: JsonObject | undefined): string {
+  const m = trimmedText(o?.message) ?? trimmedText(o?.error) ?? trimmedText(o?.msg);
   if (m) return m;
   if (o) return `HTTP ${exchange.status} with a JSON body in neither of the vendor's error shapes`;
   if (typeof exchange.text !== "string" || exchange.text === "") return `HTTP ${exchange.status} with an empty body`;
@@ -91,7 +87,7 @@ function fallbackMessage(exchange: Exchange, o: Json | undefined): string {
 /** How EIAM says no, parsed into EiamApiError / EiamAuthenticationError. */
 export const eiamErrors: VendorErrors = {
   fromResponse(exchange) {
-    const o = asObject(exchange.body);
+    const o = asJsonObject(exchange.body);
     const base = {
       vendor: VENDOR,
       operation: exchange.operation.id,
@@ -101,23 +97,23 @@ export const eiamErrors: VendorErrors = {
       body: redactValue(withoutToken(o ?? exchange.body)),
     };
 
-    const businessCode = text(o?.error_code);
+    const businessCode = trimmedText(o?.error_code);
     if (businessCode !== undefined) {
       return new EiamApiError({
         ...base,
         shape: "business",
         code: businessCode,
-        message: text(o?.error_msg) ?? businessCode,
+        message: trimmedText(o?.error_msg) ?? businessCode,
       });
     }
 
-    const oauthCode = text(o?.error);
+    const oauthCode = trimmedText(o?.error);
     if (oauthCode !== undefined && OAUTH_CODE.test(oauthCode)) {
       const init = {
         ...base,
         shape: "oauth" as const,
         code: oauthCode,
-        message: withoutToken(text(o?.error_description) ?? oauthCode),
+        message: withoutToken(trimmedText(o?.error_description) ?? oauthCode),
       };
       // invalid_token reaches the caller only when renewing the token did not help (or was not
       // possible); invalid_client / unauthorized_user come with 401.

@@ -47,5 +47,6 @@ export { createLevelledLogger, type Logger, type LogLevel, type LevelledLogger }
 export { registerSecret, registerSecretKey, scrubText, redactValue, redactHeaders, isSecretKey, REDACTED } from "./redact.js";
 export { collectViolations, assertValid, type GeneratedValidator, type SchemaError, type RuleMessages } from "./validation.js";
 export { compileSchema, type Schema } from "./schema-check.js";
+export { isJsonObject, asJsonObject, trimmedText, type JsonObject } from "./json.js";
 export { createOperationMatcher, type OperationInfo, type OperationTable } from "./operations.js";
 export { sha256Hex, sha512Hex, hmacBase64, base64Text } from "./crypto.js";

@@ -1,3 +1,4 @@
+import { isJsonObject } from "./json.js";
 import type { GeneratedValidator, SchemaError } from "./validation.js";
 
 /**
@@ -10,8 +11,6 @@ import type { GeneratedValidator, SchemaError } from "./validation.js";
  */
 export type Schema = boolean | { readonly [keyword: string]: any };
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-
 function typeOk(type: string, v: unknown): boolean {
   switch (type) {
     case "string": return typeof v === "string";
@@ -20,7 +19,7 @@ function typeOk(type: string, v: unknown): boolean {
     case "boolean": return typeof v === "boolean";
     case "null": return v === null;
     case "array": return Array.isArray(v);
-    case "object": return isObject(v);
+    case "object": return isJsonObject(v);
     default: return true;
   }
 }
@@ -138,7 +137,7 @@ function check(s: Schema, data: unknown, root: Schema, emit: Emit, ip: string, s
         emit("contains", {}, ip, `${sp}/contains`);
       }
     }
-  } else if (isObject(data)) {
+  } else if (isJsonObject(data)) {
     if (s.maxProperties !== undefined || s.minProperties !== undefined) {
       const n = Object.keys(data).length;
       if (s.maxProperties !== undefined && n > s.maxProperties) {
@@ -229,7 +228,7 @@ function check(s: Schema, data: unknown, root: Schema, emit: Emit, ip: string, s
       emit("if", { failingKeyword: branch }, ip, `${sp}/if`);
     }
   }
-  if (s.dependentRequired !== undefined && isObject(data)) {
+  if (s.dependentRequired !== undefined && isJsonObject(data)) {
     for (const key in s.dependentRequired) {
       if (data[key] === undefined) continue;
       for (const dep of s.dependentRequired[key] as string[]) {
@@ -322,7 +321,7 @@ function compileNode(s: Schema, root: Schema): Check {
   const walkKeys = extra !== undefined || names !== undefined || maxProperties !== undefined || minProperties !== undefined;
   if (required || props.length || walkKeys) {
     checks.push((d) => {
-      if (!isObject(d)) return true;
+      if (!isJsonObject(d)) return true;
       if (required) for (let i = 0; i < required.length; i++) if (d[required[i]] === undefined) return false;
       let present = 0;
       for (let i = 0; i < props.length; i++) {
@@ -371,7 +370,7 @@ function compileNode(s: Schema, root: Schema): Check {
   }
   if (s.dependentRequired !== undefined) {
     const deps = Object.entries(s.dependentRequired as Record<string, string[]>);
-    checks.push((d) => !isObject(d) || deps.every(([k, list]) => d[k] === undefined || list.every((x) => d[x] !== undefined)));
+    checks.push((d) => !isJsonObject(d) || deps.every(([k, list]) => d[k] === undefined || list.every((x) => d[x] !== undefined)));
   }
   return all(checks);
 }

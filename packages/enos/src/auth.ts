@@ -1,5 +1,6 @@
 import {
   ApiError,
+  asJsonObject,
   registerSecret,
   registerSecretKey,
   requireOption,
@@ -66,9 +67,6 @@ export function signatureOf(accessToken: string, paramsData: string, timestamp: 
 export function encryptionOf(appKey: string, timestamp: number, appSecret: string): Promise<string> {
   return sha256Hex(appKey + String(timestamp) + appSecret);
 }
-
-const asObject = (v: unknown): Record<string, unknown> | undefined =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 const hasHeader = (headers: Record<string, string>, name: string) =>
   Object.keys(headers).some((k) => k.toLowerCase() === name);
@@ -170,7 +168,7 @@ export function createEnosAuth(api: ApiClient<paths>, options: EnosAuthOptions):
 
     classify(response, request): Verdict {
       if (TOKEN_OPERATIONS.has(request.operation.id)) return undefined;
-      const body = asObject(response.json());
+      const body = asJsonObject(response.json());
       const apim = body?.apim_status === undefined ? undefined : String(body.apim_status).trim();
       if (response.status === 401 || apim === "4011" || apim === "4012") {
         reasons.set(request, apim === "4011" ? "refresh" : "reissue");

@@ -1,4 +1,12 @@
-import { ApiError, AuthenticationError, describeText, type Exchange, type VendorErrors } from "@signalbridge/core";
+import {
+  ApiError,
+  AuthenticationError,
+  asJsonObject,
+  describeText,
+  type Exchange,
+  type JsonObject,
+  type VendorErrors,
+} from "@signalbridge/core";
 import type { ErrorCode } from "./generated/error-codes.js";
 
 export const VENDOR = "enos";
@@ -26,26 +34,21 @@ export class EnosAuthenticationError extends AuthenticationError {
   declare readonly code: ErrorCode | undefined;
 }
 
-type Json = Record<string, unknown>;
-
-const asObject = (v: unknown): Json | undefined =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined;
-
 const codeText = (v: unknown): string | undefined =>
   typeof v === "number" || (typeof v === "string" && v.trim() !== "") ? String(v).trim() : undefined;
 
 /** `status`, or the `stauts` misspelling of the vendor's Get Access Token sample. */
 export function tokenStatusOf(body: unknown): string | undefined {
-  const o = asObject(body);
+  const o = asJsonObject(body);
   return o ? codeText(o.status ?? o.stauts) : undefined;
 }
 
-function messageOf(o: Json | undefined, fallback: string): string {
+function messageOf(o: JsonObject | undefined, fallback: string): string {
   const m = o?.message ?? o?.msg;
   return typeof m === "string" && m.trim() !== "" ? m.trim() : fallback;
 }
 
-function requestIdOf(exchange: Exchange, o: Json | undefined): string | undefined {
+function requestIdOf(exchange: Exchange, o: JsonObject | undefined): string | undefined {
   return exchange.requestId ?? (typeof o?.requestId === "string" ? o.requestId : undefined);
 }
 
@@ -53,7 +56,7 @@ function requestIdOf(exchange: Exchange, o: Json | undefined): string | undefine
 export const enosErrors: VendorErrors = {
   fromResponse(exchange) {
     const op = exchange.operation.id;
-    const o = exchange.isJson ? asObject(exchange.body) : undefined;
+    const o = exchange.isJson ? asJsonObject(exchange.body) : undefined;
     // Gateway bodies carry `message` (+ `apim_status` on 401); an upstream error may carry an
     // App Portal envelope `{code, message}`, or on the token service `{status, msg}`. (A Spring
     // error page `{status: 415, error, path}` has a `status` that is only the HTTP status again.)
@@ -76,7 +79,7 @@ export const enosErrors: VendorErrors = {
 
   fromSuccessBody(exchange) {
     const op = exchange.operation.id;
-    const o = exchange.isJson ? asObject(exchange.body) : undefined;
+    const o = exchange.isJson ? asJsonObject(exchange.body) : undefined;
     if (!o) return undefined; // a non-object body is a ResponseShapeError, found by the validator
     let code: string | undefined;
     if (TOKEN_OPERATIONS.has(op)) {

@@ -1,4 +1,13 @@
-import { ApiError, AuthenticationError, describeText, type ApiErrorInit, type Exchange, type VendorErrors } from "@signalbridge/core";
+import {
+  ApiError,
+  AuthenticationError,
+  describeText,
+  isJsonObject,
+  trimmedText,
+  type ApiErrorInit,
+  type Exchange,
+  type VendorErrors,
+} from "@signalbridge/core";
 import type { ErrorCode } from "./generated/error-codes.js";
 import type { components } from "./generated/schema.js";
 
@@ -66,12 +75,9 @@ export class ZStackAuthenticationError extends withZStackFields(AuthenticationEr
 
 export type AnyZStackError = ZStackApiError | ZStackAuthenticationError;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const text = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
-
 /** The `error` object of a `{"error": {...}}` body, when the body is one. */
 export function vendorErrorOf(body: unknown): ZStackErrorObject | undefined {
-  if (!isObject(body) || !isObject(body.error)) return undefined;
+  if (!isJsonObject(body) || !isJsonObject(body.error)) return undefined;
   return body.error as ZStackErrorObject;
 }
 
@@ -79,8 +85,8 @@ export function vendorErrorOf(body: unknown): ZStackErrorObject | undefined {
 export function causeCodesOf(error: ZStackErrorObject): string[] {
   const out: string[] = [];
   const visit = (e: unknown, depth: number) => {
-    if (!isObject(e) || depth > 16) return;
-    const code = text(e.code);
+    if (!isJsonObject(e) || depth > 16) return;
+    const code = trimmedText(e.code);
     if (depth > 0 && code) out.push(code);
     visit(e.cause, depth + 1);
     if (Array.isArray(e.causes)) for (const c of e.causes) visit(c, depth + 1);
@@ -91,16 +97,16 @@ export function causeCodesOf(error: ZStackErrorObject): string[] {
 
 /** A readable sentence: the details (or description) of the error and of its root cause. */
 function messageOf(error: ZStackErrorObject): string {
-  const own = text(error.details) ?? text(error.description) ?? text(error.code) ?? "unknown error";
+  const own = trimmedText(error.details) ?? trimmedText(error.description) ?? trimmedText(error.code) ?? "unknown error";
   let root: unknown = error.cause;
   let last: Record<string, unknown> | undefined;
-  for (let depth = 0; isObject(root) && depth < 16; depth++) {
+  for (let depth = 0; isJsonObject(root) && depth < 16; depth++) {
     last = root;
     root = root.cause;
   }
   if (!last) return own;
-  const why = text(last.details) ?? text(last.description);
-  const code = text(last.code);
+  const why = trimmedText(last.details) ?? trimmedText(last.description);
+  const code = trimmedText(last.code);
   return why && why !== own ? `${own} (cause${code ? ` ${code}` : ""}: ${why})` : own;
 }
 
@@ -123,7 +129,7 @@ export function zstackErrorFromResponse(exchange: Exchange, origin: ErrorOrigin 
   };
   const vendorError = exchange.isJson ? vendorErrorOf(exchange.body) : undefined;
   if (vendorError) {
-    const code = text(vendorError.code);
+    const code = trimmedText(vendorError.code);
     const causeCodes = causeCodesOf(vendorError);
     const init: ZStackErrorInit = { ...base, code, message: messageOf(vendorError), vendorError, causeCodes };
     const refused = [code, ...causeCodes].some((c) => c !== undefined && CREDENTIAL_CODES.has(c));
