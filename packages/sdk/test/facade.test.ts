@@ -106,16 +106,24 @@ describe("createSignalBridge.fromEnv", () => {
 });
 
 describe("types", () => {
-  it("rejects wrong field names at compile time", () => {
-    const sb = createSignalBridge({ eiam: sandbox.config.eiam });
-    const misuse = () => {
+  // The @ts-expect-error lines are the compile-time half (tsc runs over test/ in `npm test`); a
+  // caller without types gets the same misuse refused at run time, before anything is sent.
+  it("rejects wrong field names at compile time, and at run time before sending", async () => {
+    const sb = createSignalBridge(sandbox.config);
+    const sent = () => sandbox.zstack.requests.length + sandbox.eiam.requests.length;
+    const before = sent();
+    await expect(
       // @ts-expect-error -- the vendor spells it user_names
-      void sb.eiam.sendInSiteNotice({ title: "t", content: "c", message_type: "TEXT", userNames: ["u"] });
+      sb.eiam.sendInSiteNotice({ title: "t", content: "c", message_type: "TEXT", userNames: ["u"] }),
+    ).rejects.toThrow(ValidationError);
+    await expect(
       // @ts-expect-error -- message_type is TEXT | MARKDOWN
-      void sb.eiam.sendInSiteNotice({ title: "t", content: "c", message_type: "HTML", all: true });
+      sb.eiam.sendInSiteNotice({ title: "t", content: "c", message_type: "HTML", all: true }),
+    ).rejects.toThrow(/message_type/);
+    await expect(
       // @ts-expect-error -- zstack takes phoneNumber, not phone
-      void sb.zstack.addDingTalkAtPerson({ phone: "+86-13800000000", endpointUuid: "x" });
-    };
-    expect(typeof misuse).toBe("function");
+      sb.zstack.addDingTalkAtPerson({ phone: "+86-13800000000", endpointUuid: "x" }),
+    ).rejects.toThrow(ValidationError);
+    expect(sent()).toBe(before);
   });
 });
