@@ -65,9 +65,7 @@ export class SpecIndex {
       for (const method of METHODS) {
         const op = item[method];
         if (!op) continue;
-        const params: Parameter[] = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: any) =>
-          p.$ref ? this.#resolve(p.$ref) : p,
-        );
+        const params: Parameter[] = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: any) => this.#resolveNode(p));
         const groups: Record<string, any> = {};
         for (const p of params) {
           if (p.in === "cookie") continue;
@@ -75,7 +73,7 @@ export class SpecIndex {
           g.properties[p.in === "header" ? p.name.toLowerCase() : p.name] = this.#deref(p.schema ?? {});
           if (p.required) g.required.push(p.in === "header" ? p.name.toLowerCase() : p.name);
         }
-        const body = op.requestBody?.$ref ? this.#resolve(op.requestBody.$ref) : op.requestBody;
+        const body = this.#resolveNode(op.requestBody);
         const mediaType = body && Object.keys(body.content ?? {})[0];
         const pathNames = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
         this.#operations.push({
@@ -135,8 +133,7 @@ export class SpecIndex {
    * copy in code. Throws when the spec lacks it: a spec edit must not silently loosen the sandbox.
    */
   bodyRule<T extends number | string>(operationId: string, pointer: string, keyword: string): T {
-    const op = this.#operations.find((o) => o.id === operationId);
-    const media = op && this.#resolveNode(this.document.paths[op.template][op.method.toLowerCase()].requestBody)?.content;
+    const media = this.#resolveNode(this.operation(operationId)?.requestBody)?.content;
     let node: any = media && this.#resolveNode(Object.values<any>(media)[0]?.schema);
     for (const segment of pointer.split("/").slice(1)) {
       node = node && this.#child(node, segment);
@@ -177,10 +174,12 @@ export class SpecIndex {
     return violations;
   }
 
+  /** The node a local `#/…` pointer names. */
   #resolve(ref: string): any {
     return ref.slice(2).split("/").reduce((n: any, k) => n[k.replace(/~1/g, "/").replace(/~0/g, "~")], this.document);
   }
 
+  /** The node itself, or what its `$ref` (chain) points to. */
   #resolveNode(node: any): any {
     return node?.$ref ? this.#resolveNode(this.#resolve(node.$ref)) : node;
   }
