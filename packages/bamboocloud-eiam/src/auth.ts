@@ -84,12 +84,12 @@ export function createEiamAuth(api: ApiClient<paths>, options: EiamCredentials):
     }
     const body = { grant_type: "client_credentials" as const };
     const started = Date.now();
-    const token = await api.invoke<TokenResponse>(TOKEN_OPERATION, { body }, (init) =>
+    // bodyFormat "form": core serializes the validated body as the form the token endpoint takes.
+    const token = await api.invoke<TokenResponse>(TOKEN_OPERATION, { body, bodyFormat: "form" }, (init) =>
       api.raw.POST("/api/v2/tenant/token", {
-        ...init,
         body,
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        bodySerializer: (b: Record<string, string>) => new URLSearchParams(b).toString(),
+        ...init,
       }),
     );
     registerSecret(token.access_token);
@@ -110,13 +110,13 @@ export function createEiamAuth(api: ApiClient<paths>, options: EiamCredentials):
 
     async authorize(request: OutgoingRequest) {
       if (request.operation.id === TOKEN_OPERATION) {
-        if (basic) request.headers["authorization"] = basic;
+        if (basic) request.headers.set("Authorization", basic);
         return;
       }
-      const token = await cache.get();
-      request.headers["authorization"] = `Bearer ${token.value}`;
+      const token = await cache.get(request.signal);
+      request.headers.set("Authorization", `Bearer ${token.value}`);
       // The vendor's pages give this as the fixed value for every Identity Management API call.
-      request.headers["content-type"] = JSON_CONTENT_TYPE;
+      request.headers.set("Content-Type", JSON_CONTENT_TYPE);
     },
 
     classify(response: ReceivedResponse, request: OutgoingRequest): Verdict {
@@ -135,7 +135,7 @@ export function createEiamAuth(api: ApiClient<paths>, options: EiamCredentials):
   };
   if (canFetch) {
     hooks.renewCredential = (request: OutgoingRequest) => {
-      const header = request.headers["authorization"] ?? "";
+      const header = request.headers.get("authorization") ?? "";
       cache.invalidate(header.startsWith("Bearer ") ? header.slice(7) : undefined);
     };
   }

@@ -1,6 +1,8 @@
 import createClient, { type Client } from "openapi-fetch";
 import { checkBaseUrl } from "./base-url.js";
-import { ApiError, ResponseShapeError, ValidationError } from "./errors.js";
+import { ApiError, ConfigurationError, ResponseShapeError, ValidationError, type Violation } from "./errors.js";
+import { headerViolations } from "./headers.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./read-body.js";
 import { LightRequest } from "./light-request.js";
 import { createLevelledLogger, type LevelledLogger, type Logger, type LogLevel } from "./logger.js";
 import type { OperationInfo, OperationTable } from "./operations.js";
@@ -10,7 +12,9 @@ import {
   bodyTextOf,
   createTransport,
   DEFAULT_TIMEOUT_MS,
+  MAX_TIMEOUT_MS,
   requestIdOf,
+  type CallContext,
   type CallOptions,
   type TransportHooks,
 } from "./transport.js";
@@ -22,8 +26,13 @@ export interface CommonClientOptions {
   baseUrl: string;
   /** Allow plain http to a non-loopback host. Default false. */
   allowInsecureHttp?: boolean;
-  /** Per-attempt timeout in ms. Default 30 000. */
+  /**
+   * One deadline per call in ms: the token or session fetch, every attempt, every retry wait and
+   * job polling together. Default 30 000; a whole number from 1 to 2^31-1.
+   */
   timeoutMs?: number;
+  /** Cap on a single attempt, inside the deadline, so a stalled idempotent request is retried. Default: none. */
+  attemptTimeoutMs?: number;
   /** Retry policy, or false to never retry. Defaults in README ("Retries"). */
   retry?: RetryOptions | false;
   /** Where log lines go. Default `console`. Lines are redacted. */
@@ -36,8 +45,10 @@ export interface CommonClientOptions {
   validateResponses?: boolean;
   /** A fetch implementation (proxies, custom agents). Default `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Headers added to every request. */
+  /** Headers added to every request; they replace the client's own of the same name, whatever the case. */
   headers?: Record<string, string>;
+  /** Cap on one answer's body in bytes, counted after decompression. Default 4 MiB (4 194 304). */
+  maxResponseBytes?: number;
 }
 
 /** What the vendor's request looked like, for validation: the openapi-fetch `params` plus `body`. */
@@ -46,6 +57,8 @@ export interface RequestInput {
   query?: Record<string, unknown>;
   header?: Record<string, unknown>;
   body?: unknown;
+  /** How the body goes on the wire. Default "json"; "form" for application/x-www-form-urlencoded. */
+  bodyFormat?: "json" | "form";
 }
 
 /** A finished exchange with the vendor, before any judgement of success. */
@@ -75,7 +88,9 @@ export interface SendInit {
   /** The body is read by the transport already; "stream" keeps openapi-fetch from reading it again. */
   parseAs: "stream";
   signal?: AbortSignal;
-  signalbridge: CallOptions & { operation: string };
+  /** Returns the bytes that were validated, so that exactly those are sent. */
+  bodySerializer?: () => string;
+  signalbridge: CallContext & { operation: string };
 }
 
 type Sender = (init: SendInit) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
@@ -88,6 +103,11 @@ export interface ApiClient<Paths extends {}> {
   readonly operations: OperationTable;
   /** Validate, send, read: never throws for a vendor's answer (only for bad input, timeouts, network). */
   exchange(operationId: string, input: RequestInput, send: Sender, call?: CallOptions): Promise<Exchange>;
+  /**
+   * The call's options with its one deadline fixed now: pass the result to every exchange of a
+   * call that makes several (a ZStack job's submit and polls), so that all share that deadline.
+   */
+  startCall<C extends CallOptions>(call?: C): C & { deadline: number };
   /** Validate, send, and return the success body; throws the vendor's typed error otherwise. */
   invoke<T>(operationId: string, input: RequestInput, send: Sender, call?: CallOptions): Promise<T>;
   /** The vendor error for a failed exchange. */
@@ -109,6 +129,16 @@ export interface CreateApiClientOptions {
 export function createApiClient<Paths extends {}>(config: CreateApiClientOptions): ApiClient<Paths> {
   const { vendor, operations, options, errors } = config;
   const baseUrl = checkBaseUrl(vendor, options.baseUrl, options.allowInsecureHttp);
+  const timeoutMs = checkTimeoutMs(vendor, "timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const attemptTimeoutMs = options.attemptTimeoutMs === undefined ? undefined : checkTimeoutMs(vendor, "attemptTimeoutMs", options.attemptTimeoutMs);
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    throw new ConfigurationError(`${vendor}: maxResponseBytes must be a whole number of bytes ≥ 1 (got ${String(maxResponseBytes)})`, { vendor });
+  }
+  const headerProblems = headerViolations(options.headers, "headers");
+  if (headerProblems.length) {
+    throw new ConfigurationError(`${vendor}: ${headerProblems.map((v) => v.message).join("; ")}`, { vendor });
+  }
   const logger = createLevelledLogger(options.logger, options.logLevel);
   const validateRequests = options.validate !== false;
   const validateResponses = options.validateResponses !== false;
@@ -120,10 +150,12 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
     operations,
     hooks,
     logger,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs,
+    attemptTimeoutMs,
     retry: options.retry,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     headers: options.headers,
+    maxResponseBytes,
   });
 
   const raw = createClient<Paths>({
@@ -145,11 +177,25 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
     baseUrl,
     operations,
 
+    startCall(call) {
+      const c = (call ?? {}) as CallContext;
+      if (c.deadline !== undefined) return c as never;
+      const ms = c.timeoutMs === undefined ? timeoutMs : checkTimeoutMs(vendor, "call.timeoutMs", c.timeoutMs);
+      if (c.attemptTimeoutMs !== undefined) checkTimeoutMs(vendor, "call.attemptTimeoutMs", c.attemptTimeoutMs);
+      return { ...c, deadline: Date.now() + ms } as never;
+    },
+
     async exchange(operationId, input, send, call = {}) {
       const op = operation(operationId);
+      const ctx = { vendor, operation: op.id };
+      // Serialize once and validate that serialization: a toJSON, a getter or an inherited
+      // property can then no longer make the bytes sent differ from what was checked.
+      const { checked, bytes } = snapshotBody(input, ctx);
       if (validateRequests && op.validateRequest) {
-        assertValid(op.validateRequest, input, op.ruleMessages, { vendor, operation: op.id });
+        assertValid(op.validateRequest, checked, op.ruleMessages, ctx);
       }
+      const wireProblems = wireViolations(checked);
+      if (wireProblems.length) throw new ValidationError(wireProblems, ctx);
       // Always, even with validation off: "", "." and ".." would make the URL address another
       // resource (the list instead of one item, the parent path) instead of failing.
       const badSegments = Object.entries(input.path ?? {}).filter(([, v]) => v === "" || v === "." || v === ".." || v === undefined || v === null);
@@ -163,7 +209,8 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
           { vendor, operation: op.id },
         );
       }
-      const init: SendInit = { parseAs: "stream", signalbridge: { ...call, operation: op.id } };
+      const init: SendInit = { parseAs: "stream", signalbridge: { ...api.startCall(call), operation: op.id } };
+      if (bytes !== undefined) init.bodySerializer = () => bytes;
       if (call.signal) init.signal = call.signal;
       const result = await send(init);
       const response = result.response;
@@ -232,6 +279,54 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
   };
   Object.assign(hooks, config.hooks?.(api));
   return api;
+}
+
+/** `timeoutMs` as setTimeout can honour it: a whole number of ms from 1 to 2^31-1. */
+function checkTimeoutMs(vendor: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw new ConfigurationError(
+      `${vendor}: ${name} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (got ${typeof value === "number" ? value : JSON.stringify(value) ?? String(value)})`,
+      { vendor },
+    );
+  }
+  return value;
+}
+
+/** The body as it will be sent, and the input to validate: the body parsed back from those bytes. */
+function snapshotBody(input: RequestInput, context: { vendor: string; operation: string }): { checked: RequestInput; bytes: string | undefined } {
+  if (input.body === undefined) return { checked: input, bytes: undefined };
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(input.body);
+  } catch (error) {
+    throw new ValidationError(
+      [{ path: "body", rule: "json", message: `body: must be JSON-serializable (${error instanceof Error ? error.message : String(error)})` }],
+      context,
+    );
+  }
+  if (json === undefined) return { checked: { ...input, body: undefined }, bytes: undefined };
+  const body: unknown = JSON.parse(json);
+  const bytes = input.bodyFormat === "form" ? new URLSearchParams(body as Record<string, string>).toString() : json;
+  return { checked: { ...input, body }, bytes };
+}
+
+// A lone UTF-16 surrogate cannot be percent-encoded (encodeURIComponent throws a URIError).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What the spec cannot say but the wire requires: encodable path and query values, sendable headers. */
+function wireViolations(input: RequestInput): Violation[] {
+  const out: Violation[] = [];
+  for (const where of ["path", "query"] as const) {
+    for (const [name, value] of Object.entries(input[where] ?? {})) {
+      const values = Array.isArray(value) ? value : [value];
+      if (values.some((v) => typeof v === "string" && LONE_SURROGATE.test(v))) {
+        out.push({ path: `${where}.${name}`, rule: "wellFormedUnicode", message: `${where}.${name}: must not contain a lone UTF-16 surrogate (it cannot be URL-encoded)` });
+      }
+    }
+  }
+  const header = input.header as Record<string, unknown> | undefined;
+  out.push(...headerViolations(header, "header"));
+  return out;
 }
 
 /** A short, safe description of a body that is not what we expected. */

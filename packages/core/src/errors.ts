@@ -8,6 +8,8 @@ export type ErrorKind =
   | "timeout"
   | "network"
   | "response-shape"
+  | "response-too-large"
+  | "redirect"
   | "configuration";
 
 export interface ErrorContext {
@@ -163,6 +165,53 @@ export class ResponseShapeError extends SignalBridgeError {
   }
 }
 
+export interface RedirectErrorInit extends ErrorContext {
+  status: number;
+  /** The origin the server pointed at (`https://other.example`), or undefined when it named none or the browser hid it. */
+  targetOrigin: string | undefined;
+}
+
+/**
+ * The server answered with a redirect (3xx). signalbridge never follows one: a redirect to another
+ * origin would carry credentials, bodies and signatures there. The server answered, so a
+ * non-idempotent request may have been processed; it is never re-sent.
+ */
+export class RedirectError extends SignalBridgeError {
+  override readonly kind = "redirect" as const;
+  readonly status: number;
+  readonly targetOrigin: string | undefined;
+  readonly mayHaveReachedServer = true;
+
+  constructor(message: string, init: RedirectErrorInit) {
+    super(message, init);
+    this.status = init.status;
+    this.targetOrigin = init.targetOrigin;
+  }
+}
+
+export interface ResponseTooLargeErrorInit extends ErrorContext {
+  status: number;
+  /** The cap (`maxResponseBytes`) the answer went over. */
+  maxResponseBytes: number;
+}
+
+/**
+ * The answer's body (counted after decompression) went over `maxResponseBytes`. Reading stopped at
+ * the cap and the connection was closed; the answer is never downloaded again.
+ */
+export class ResponseTooLargeError extends SignalBridgeError {
+  override readonly kind = "response-too-large" as const;
+  readonly status: number;
+  readonly maxResponseBytes: number;
+  readonly mayHaveReachedServer = true;
+
+  constructor(message: string, init: ResponseTooLargeErrorInit) {
+    super(message, init);
+    this.status = init.status;
+    this.maxResponseBytes = init.maxResponseBytes;
+  }
+}
+
 /** A client was configured wrongly (missing credential, insecure base URL). Thrown at construction. */
 export class ConfigurationError extends SignalBridgeError {
   override readonly kind = "configuration" as const;
@@ -174,4 +223,6 @@ export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
 export const isAuthenticationError = (e: unknown): e is AuthenticationError => e instanceof AuthenticationError;
 export const isTimeoutError = (e: unknown): e is TimeoutError => e instanceof TimeoutError;
 export const isNetworkError = (e: unknown): e is NetworkError => e instanceof NetworkError;
+export const isRedirectError = (e: unknown): e is RedirectError => e instanceof RedirectError;
+export const isResponseTooLargeError = (e: unknown): e is ResponseTooLargeError => e instanceof ResponseTooLargeError;
 export const isResponseShapeError = (e: unknown): e is ResponseShapeError => e instanceof ResponseShapeError;

@@ -7,7 +7,11 @@ export {
   NetworkError,
   ResponseShapeError,
   ConfigurationError,
+  RedirectError,
+  ResponseTooLargeError,
   isSignalBridgeError,
+  isRedirectError,
+  isResponseTooLargeError,
   isValidationError,
   isApiError,
   isAuthenticationError,
@@ -34,12 +38,16 @@ export {
   attemptsOf,
   requestIdOf,
   DEFAULT_TIMEOUT_MS,
+  MAX_TIMEOUT_MS,
+  type CallContext,
   type CallOptions,
   type OutgoingRequest,
   type ReceivedResponse,
   type TransportHooks,
   type Verdict,
 } from "./transport.js";
+export { HeaderMap, headerViolation, headerViolations, type HeaderLayer } from "./headers.js";
+export { DEFAULT_MAX_RESPONSE_BYTES, readBodyCapped } from "./read-body.js";
 export { checkBaseUrl, requireOption } from "./base-url.js";
 export { TokenCache, type CachedToken, type TokenCacheOptions } from "./token-cache.js";
 export { backoffDelay, parseRetryAfter, resolveRetryPolicy, sleep, DEFAULT_RETRY, type RetryOptions, type ResolvedRetryPolicy } from "./retry.js";

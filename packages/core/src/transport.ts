@@ -1,8 +1,10 @@
-import { NetworkError, SignalBridgeError, TimeoutError } from "./errors.js";
+import { NetworkError, RedirectError, ResponseTooLargeError, SignalBridgeError, TimeoutError, ValidationError } from "./errors.js";
+import { HeaderMap, headerViolations } from "./headers.js";
 import type { LightRequest } from "./light-request.js";
 import type { LevelledLogger } from "./logger.js";
 import { createOperationMatcher, type OperationInfo, type OperationTable } from "./operations.js";
 import { redactHeaders, scrubText } from "./redact.js";
+import { OVER_CAP, readBodyCapped } from "./read-body.js";
 import { backoffDelay, parseRetryAfter, resolveRetryPolicy, sleep, type RetryOptions } from "./retry.js";
 
 /** One attempt, as the vendor's auth code sees it before it leaves: it may add headers. */
@@ -10,11 +12,17 @@ export interface OutgoingRequest {
   readonly operation: OperationInfo;
   readonly method: string;
   readonly url: string;
-  readonly headers: Record<string, string>;
+  /** Case-insensitive: `set("Authorization", …)` replaces any other spelling. */
+  readonly headers: HeaderMap;
   /** The exact bytes that will be sent (signatures are computed over them). */
   readonly body: string | undefined;
   /** 1 for the first send. */
   readonly attempt: number;
+  /**
+   * Aborts when the call's deadline passes or its caller aborts: auth code that waits (for a
+   * token fetch) must give up with it, so the token fetch is inside the call's one deadline.
+   */
+  readonly signal: AbortSignal;
 }
 
 /** An answer, read once, for the vendor's code to classify. */
@@ -46,14 +54,30 @@ export interface TransportHooks {
 
 /** Per-call options, passed by named methods as the `signalbridge` init key. */
 export interface CallOptions {
-  /** Per-attempt timeout in ms. Default: the client's `timeoutMs` (30 000). */
+  /**
+   * The whole call's deadline in ms: the token or session fetch, every attempt, every retry wait
+   * and (ZStack) the job polling. Default: the client's `timeoutMs` (30 000).
+   */
   timeoutMs?: number;
+  /**
+   * Cap on one attempt in ms, inside the call's deadline: a stalled attempt of an idempotent
+   * operation is then abandoned and retried. Default: none (an attempt may use the whole deadline).
+   */
+  attemptTimeoutMs?: number;
   /** Retry overrides for this call, or false for none. */
   retry?: RetryOptions | false;
   /** Aborts the call (and any retry wait); composed with the timeout. */
   signal?: AbortSignal;
-  /** Extra request headers. */
+  /** Extra request headers; they replace the client's own of the same name, whatever the case. */
   headers?: Record<string, string>;
+}
+
+/** What a named method hands the transport: the call's options plus what core adds. */
+export interface CallContext extends CallOptions {
+  /** The spec operationId, so the transport need not match the URL. */
+  operation?: string;
+  /** Epoch ms when the whole call must end; set once per named call (a ZStack job's submit and polls share it). */
+  deadline?: number;
 }
 
 export interface TransportOptions {
@@ -63,12 +87,17 @@ export interface TransportOptions {
   hooks: TransportHooks;
   logger: LevelledLogger;
   timeoutMs: number;
+  attemptTimeoutMs: number | undefined;
   retry: RetryOptions | false | undefined;
   fetch: typeof fetch;
   headers?: Record<string, string> | undefined;
+  /** Cap on one answer's body, counted after decompression. */
+  maxResponseBytes: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** setTimeout's largest delay; a longer timeout would fire at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 // What the transport learnt about each response it returned: the body exactly as received (so
 // the client never re-reads or re-serializes it) and how many sends it took.
@@ -107,17 +136,30 @@ function systemCode(error: unknown): string | undefined {
   return undefined;
 }
 
-class TimeoutSignal extends Error {}
+/** The abort reason of a call whose deadline passed (told apart from the caller's own abort). */
+class DeadlineReached extends Error {}
+/** The abort reason of one attempt that went over `attemptTimeoutMs`. */
+class AttemptTimedOut extends Error {}
 
-/** The `fetch` handed to openapi-fetch: auth, timeout, retry and logging around the real fetch. */
+/** The origin a redirect points at, scrubbed, or undefined when it names none we can read. */
+function redirectTarget(location: string | null, from: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    return scrubText(new URL(location, from).origin);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `fetch` handed to openapi-fetch: auth, deadline, retry and logging around the real fetch. */
 export function createTransport(options: TransportOptions): (request: LightRequest) => Promise<Response> {
-  const { vendor, hooks, logger } = options;
+  const { vendor, hooks, logger, maxResponseBytes } = options;
   const match = createOperationMatcher(options.operations);
   const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
   const fetchImpl = options.fetch;
+  const clientHeaders = options.headers;
 
-  const resolveOperation = (req: LightRequest): OperationInfo => {
-    const named = (req.signalbridge as { operation?: string } | undefined)?.operation;
+  const resolveOperation = (req: LightRequest, named: string | undefined): OperationInfo => {
     if (named && options.operations[named]) return options.operations[named]!;
     const pathname = new URL(req.url).pathname;
     const rel = pathname.startsWith(basePath) ? pathname.slice(basePath.length) : pathname;
@@ -128,145 +170,216 @@ export function createTransport(options: TransportOptions): (request: LightReque
   const clientPolicy = resolveRetryPolicy(options.retry);
 
   return async function signalbridgeFetch(req: LightRequest): Promise<Response> {
-    const call = (req.signalbridge ?? {}) as CallOptions & { operation?: string };
-    const operation = resolveOperation(req);
+    const call = (req.signalbridge ?? {}) as CallContext;
+    const operation = resolveOperation(req, call.operation);
+    const context = { vendor, operation: operation.id };
+    const callHeaderViolations = headerViolations(call.headers, "headers");
+    if (callHeaderViolations.length) throw new ValidationError(callHeaderViolations, context);
     const policy = call.retry === undefined ? clientPolicy : resolveRetryPolicy(options.retry, call.retry);
     const timeoutMs = call.timeoutMs ?? options.timeoutMs;
+    const attemptTimeoutMs = call.attemptTimeoutMs ?? options.attemptTimeoutMs;
     const callerSignal = call.signal ?? req.signal;
+    if (callerSignal?.aborted) throw callerSignal.reason;
     const started = Date.now();
-    // Built afresh for every attempt, because auth writes into them (a new token on a retry).
-    const headersForAttempt = (): Record<string, string> => {
-      const headers: Record<string, string> = { ...options.headers };
-      req.headers.forEach((v, k) => (headers[k] = v));
-      if (call.headers) Object.assign(headers, call.headers);
-      return headers;
-    };
+    const deadline = call.deadline ?? started + timeoutMs;
+
+    // One controller for the whole call: the deadline and the caller's signal end whatever is
+    // under way, be it the token fetch, an attempt, the body read or a retry wait.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DeadlineReached()), Math.max(0, deadline - started));
+    const onCallerAbort = () => controller.abort(callerSignal!.reason);
+    callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+    const signal = controller.signal;
+    const timedOut = () => signal.reason instanceof DeadlineReached;
 
     let sends = 0;
     let retries = 0;
     let renewed = false;
-    for (;;) {
-      sends++;
-      const outgoing: OutgoingRequest = {
-        operation, method: req.method, url: req.url, headers: headersForAttempt(), body: req.body, attempt: sends,
-      };
-      if (hooks.authorize) await hooks.authorize(outgoing);
-      const debug = logger.enabled("debug");
-      if (debug) {
-        logger.log("debug", `→ ${outgoing.method} ${scrubText(outgoing.url)} (${vendor} ${operation.id}, attempt ${sends})`, {
-          headers: redactHeaders(outgoing.headers),
-          bodyBytes: outgoing.body?.length ?? 0,
+    // Whether any attempt may have reached the server: a deadline that passes during the token
+    // fetch of the first attempt leaves nothing processed.
+    let mayHaveReached = false;
+    let earlierReached = false;
+    const fail = (error: unknown): never => {
+      if (callerSignal?.aborted) throw callerSignal.reason;
+      if (timedOut()) {
+        const total = deadline - started;
+        throw new TimeoutError(`${vendor} ${operation.id} did not finish within ${total} ms`, {
+          ...context, attempts: sends, cause: error, timeoutMs: total, mayHaveReachedServer: mayHaveReached,
         });
       }
+      throw error;
+    };
+    /** A retry waits only when it can start before the deadline and the policy's elapsed cap. */
+    const canWait = (delay: number) => Date.now() + delay < deadline && Date.now() - started + delay <= policy.maxElapsedMs;
 
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new TimeoutSignal()), timeoutMs);
-      const onCallerAbort = () => controller.abort(callerSignal!.reason);
-      if (callerSignal) {
-        if (callerSignal.aborted) {
-          clearTimeout(timer);
-          throw callerSignal.reason;
+    try {
+      for (;;) {
+        sends++;
+        earlierReached = mayHaveReached;
+        const headers = new HeaderMap(clientHeaders, req.headers);
+        const outgoing: OutgoingRequest = {
+          operation, method: req.method, url: req.url, headers, body: req.body, attempt: sends, signal,
+        };
+        try {
+          if (hooks.authorize) await hooks.authorize(outgoing);
+        } catch (error) {
+          fail(error);
         }
-        callerSignal.addEventListener("abort", onCallerAbort, { once: true });
-      }
-
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetchImpl(outgoing.url, {
-          method: outgoing.method,
-          headers: outgoing.headers,
-          body: outgoing.body,
-          signal: controller.signal,
-        });
-        text = await response.text();
-      } catch (error) {
-        if (callerSignal?.aborted) throw callerSignal.reason;
-        const timedOut = controller.signal.reason instanceof TimeoutSignal;
-        const code = timedOut ? undefined : systemCode(error);
-        const reached = timedOut || !code || !NOT_SENT_CODES.has(code);
-        const safe = !reached || operation.idempotent;
-        const delay = backoffDelay(retries + 1, policy);
-        if (safe && sends < policy.maxAttempts && Date.now() - started + delay <= policy.maxElapsedMs) {
-          retries++;
-          logger.log("warn", `${vendor} ${operation.id}: ${timedOut ? "timed out" : code ?? "network error"}; retrying in ${delay} ms`);
-          await sleep(delay, callerSignal);
-          continue;
-        }
-        if (error instanceof SignalBridgeError) throw error;
-        const context = { vendor, operation: operation.id, attempts: sends, cause: error };
-        if (timedOut) {
-          throw new TimeoutError(`${vendor} ${operation.id} got no answer within ${timeoutMs} ms`, {
-            ...context, timeoutMs, mayHaveReachedServer: true,
+        if (signal.aborted) fail(signal.reason);
+        // The caller's own headers replace what auth set (a caller's Authorization wins).
+        headers.merge(clientHeaders).merge(call.headers);
+        const debug = logger.enabled("debug");
+        if (debug) {
+          logger.log("debug", `→ ${outgoing.method} ${scrubText(outgoing.url)} (${vendor} ${operation.id}, attempt ${sends})`, {
+            headers: redactHeaders(headers.toRecord()),
+            bodyBytes: outgoing.body?.length ?? 0,
           });
         }
-        const detail = code ?? (error instanceof Error ? error.message : String(error));
-        throw new NetworkError(`${vendor} ${operation.id}: no answer from ${new URL(outgoing.url).host} (${detail})`, {
-          ...context, code, mayHaveReachedServer: reached,
-        });
-      } finally {
-        clearTimeout(timer);
-        callerSignal?.removeEventListener("abort", onCallerAbort);
-      }
 
-      let parsed: unknown;
-      let parsedOnce = false;
-      const received: ReceivedResponse = {
-        status: response.status,
-        headers: response.headers,
-        text,
-        json() {
-          if (!parsedOnce) {
-            parsedOnce = true;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              parsed = undefined;
-            }
+        let response: Response;
+        let text: string | typeof OVER_CAP;
+        const attempt = attemptTimeoutMs === undefined ? undefined : attemptSignal(signal, attemptTimeoutMs);
+        try {
+          mayHaveReached = true;
+          response = await fetchImpl(outgoing.url, {
+            method: outgoing.method,
+            headers: headers.toRecord(),
+            body: outgoing.body,
+            signal: attempt?.signal ?? signal,
+            // Never follow: a redirect to another origin would carry the credential, the body
+            // and the signature there. A 3xx is reported instead (below).
+            redirect: "manual",
+          });
+          text = isRedirect(response) ? "" : await readBodyCapped(response, maxResponseBytes);
+        } catch (error) {
+          if (signal.aborted) fail(error);
+          const attemptTimedOut = attempt?.signal.reason instanceof AttemptTimedOut;
+          const code = attemptTimedOut ? undefined : systemCode(error);
+          const reached = attemptTimedOut || !code || !NOT_SENT_CODES.has(code);
+          if (!reached) mayHaveReached = earlierReached;
+          const safe = !reached || operation.idempotent;
+          const delay = backoffDelay(retries + 1, policy);
+          if (safe && sends < policy.maxAttempts && canWait(delay)) {
+            retries++;
+            logger.log("warn", `${vendor} ${operation.id}: ${attemptTimedOut ? "attempt timed out" : code ?? "network error"}; retrying in ${delay} ms`);
+            await sleep(delay, signal).catch(fail);
+            continue;
           }
-          return parsed;
-        },
-      };
-      const verdict = hooks.classify?.(received, outgoing);
-      if (debug) {
-        logger.log("debug", `← ${response.status} ${vendor} ${operation.id} in ${Date.now() - started} ms`, {
-          requestId: requestIdOf(response.headers),
-          bodyBytes: text.length,
-          verdict,
-        });
-      }
+          if (error instanceof SignalBridgeError) throw error;
+          if (attemptTimedOut) {
+            throw new TimeoutError(`${vendor} ${operation.id}: attempt ${sends} got no answer within ${attemptTimeoutMs} ms`, {
+              ...context, attempts: sends, cause: error, timeoutMs: attemptTimeoutMs!, mayHaveReachedServer: true,
+            });
+          }
+          const detail = code ?? (error instanceof Error ? error.message : String(error));
+          throw new NetworkError(`${vendor} ${operation.id}: no answer from ${new URL(outgoing.url).host} (${detail})`, {
+            ...context, attempts: sends, cause: error, code, mayHaveReachedServer: reached,
+          });
+        } finally {
+          attempt?.dispose();
+        }
 
-      if (verdict === "credential-rejected" && !renewed && hooks.renewCredential) {
-        // The vendor refused the credential before doing anything: renew it once and re-send.
-        renewed = true;
-        logger.log("info", `${vendor} ${operation.id}: credential rejected as expired; renewing once`);
-        await hooks.renewCredential(outgoing);
-        continue;
-      }
+        if (isRedirect(response)) {
+          await response.body?.cancel().catch(() => undefined);
+          const target = response.type === "opaqueredirect" ? undefined : redirectTarget(response.headers.get("location"), outgoing.url);
+          const status = response.status;
+          throw new RedirectError(
+            `${vendor} ${operation.id}: the server answered with a redirect (HTTP ${status || "3xx"}) to ${target ?? "an undisclosed location"}; ` +
+              `signalbridge never follows redirects (credentials would go along). The request may have been processed; check the base URL`,
+            { ...context, attempts: sends, status, targetOrigin: target },
+          );
+        }
+        if (text === OVER_CAP) {
+          throw new ResponseTooLargeError(
+            `${vendor} ${operation.id}: the HTTP ${response.status} answer is larger than maxResponseBytes (${maxResponseBytes} bytes); reading stopped there. ` +
+              `The request may have been processed`,
+            { ...context, attempts: sends, status: response.status, maxResponseBytes },
+          );
+        }
 
-      const retryable =
-        verdict === "not-processed" ||
-        (verdict === undefined && (response.status === 429 || (operation.idempotent && (response.status >= 500 || response.status === 408))));
-      if (retryable && sends < policy.maxAttempts) {
-        const delay = parseRetryAfter(response.headers.get("retry-after"), policy.maxRetryAfterMs) ?? backoffDelay(retries + 1, policy);
-        if (Date.now() - started + delay <= policy.maxElapsedMs) {
-          retries++;
-          logger.log("warn", `${vendor} ${operation.id}: HTTP ${response.status}; retrying in ${delay} ms`);
-          await sleep(delay, callerSignal);
+        let parsed: unknown;
+        let parsedOnce = false;
+        const body = text;
+        const received: ReceivedResponse = {
+          status: response.status,
+          headers: response.headers,
+          text: body,
+          json() {
+            if (!parsedOnce) {
+              parsedOnce = true;
+              try {
+                parsed = body ? JSON.parse(body) : undefined;
+              } catch {
+                parsed = undefined;
+              }
+            }
+            return parsed;
+          },
+        };
+        const verdict = hooks.classify?.(received, outgoing);
+        if (debug) {
+          logger.log("debug", `← ${response.status} ${vendor} ${operation.id} in ${Date.now() - started} ms`, {
+            requestId: requestIdOf(response.headers),
+            bodyBytes: body.length,
+            verdict,
+          });
+        }
+
+        if (verdict === "credential-rejected" && !renewed && hooks.renewCredential) {
+          // The vendor refused the credential before doing anything: renew it once and re-send.
+          renewed = true;
+          logger.log("info", `${vendor} ${operation.id}: credential rejected as expired; renewing once`);
+          await hooks.renewCredential(outgoing);
           continue;
         }
-      }
 
-      // Named methods read the body from the receipt and ask openapi-fetch not to touch it
-      // (parseAs "stream"), so their successful answers are returned as they are. `.raw` callers
-      // and openapi-fetch's error path read the body themselves: they get a fresh copy.
-      let out = response;
-      if (!call.operation || !response.ok) {
-        const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
-        out = new Response(nullBody ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
+        const retryable =
+          verdict === "not-processed" ||
+          (verdict === undefined && (response.status === 429 || (operation.idempotent && (response.status >= 500 || response.status === 408))));
+        if (retryable && sends < policy.maxAttempts) {
+          const delay = parseRetryAfter(response.headers.get("retry-after"), policy.maxRetryAfterMs) ?? backoffDelay(retries + 1, policy);
+          if (canWait(delay)) {
+            retries++;
+            logger.log("warn", `${vendor} ${operation.id}: HTTP ${response.status}; retrying in ${delay} ms`);
+            await sleep(delay, signal).catch(fail);
+            continue;
+          }
+        }
+
+        // Named methods read the body from the receipt and ask openapi-fetch not to touch it
+        // (parseAs "stream"), so their successful answers are returned as they are. `.raw` callers
+        // and openapi-fetch's error path read the body themselves: they get a fresh copy.
+        let out = response;
+        if (!call.operation || !response.ok) {
+          const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
+          out = new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+        }
+        receipts.set(out, { text: body, attempts: sends });
+        return out;
       }
-      receipts.set(out, { text, attempts: sends });
-      return out;
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener("abort", onCallerAbort);
     }
   };
+}
+
+/** A signal for one attempt: the call's signal, or `ms`, whichever ends first. */
+function attemptSignal(call: AbortSignal, ms: number): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new AttemptTimedOut()), ms);
+  const onCall = () => controller.abort(call.reason);
+  call.addEventListener("abort", onCall, { once: true });
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      call.removeEventListener("abort", onCall);
+    },
+  };
+}
+
+/** A 3xx, or the browser's opaque answer to `redirect: "manual"` (status 0). */
+function isRedirect(response: Response): boolean {
+  return (response.status >= 300 && response.status < 400) || response.type === "opaqueredirect";
 }

@@ -172,7 +172,7 @@ describe("transport: timeouts", () => {
   it("retries a stalled idempotent GET and succeeds when the server recovers", async () => {
     // The healthy second answer must beat the timeout even on a loaded machine: wide margins.
     server = await startTestServer((_r, i) => (i === 0 ? { delayMs: 2_000, body: { status: "late" } } : { body: { status: "ok" } }));
-    await expect(client(server.url, { timeoutMs: 500 }).get("n1")).resolves.toEqual({ status: "ok" });
+    await expect(client(server.url, { timeoutMs: 20_000, attemptTimeoutMs: 500 }).get("n1")).resolves.toEqual({ status: "ok" });
   });
 
   it("a per-call timeout overrides the client's, and the caller's signal aborts", async () => {
@@ -193,10 +193,10 @@ describe("transport: credential renewal", () => {
       r.headers.authorization === "Bearer t2" ? { body: { id: "ok" } } : { status: 401, body: { code: "EXPIRED" } },
     );
     const hooks = (): TransportHooks => ({
-      authorize: (req) => void (req.headers.authorization = `Bearer t${token || (token = 1)}`),
+      authorize: (req) => void req.headers.set("Authorization", `Bearer t${token || (token = 1)}`),
       classify: (res) => (res.status === 401 ? "credential-rejected" : undefined),
       renewCredential: (req) => {
-        renewals.push(req.headers.authorization!);
+        renewals.push(req.headers.get("authorization")!);
         token++;
       },
     });

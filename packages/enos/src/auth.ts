@@ -68,9 +68,6 @@ export function encryptionOf(appKey: string, timestamp: number, appSecret: strin
   return sha256Hex(appKey + String(timestamp) + appSecret);
 }
 
-const hasHeader = (headers: Record<string, string>, name: string) =>
-  Object.keys(headers).some((k) => k.toLowerCase() === name);
-
 /**
  * EnOS APIM authentication as transport hooks:
  * - a gateway access token from the token service (`encryption` over a fresh millisecond
@@ -156,14 +153,14 @@ export function createEnosAuth(api: ApiClient<paths>, options: EnosAuthOptions):
 
     async authorize(request) {
       if (TOKEN_OPERATIONS.has(request.operation.id)) return; // the token service takes no signature
-      const token = (await cache.get()).value;
+      const token = (await cache.get(request.signal)).value;
       const timestamp = String(Date.now());
       const signature = await signatureOf(token, paramsDataOf(request.url, request.body), timestamp, appSecret);
       const headers = request.headers;
-      headers["apim-accesstoken"] = token;
-      headers["apim-timestamp"] = timestamp;
-      headers["apim-signature"] = signature;
-      if (userToken && !hasHeader(headers, "authorization")) headers["authorization"] = `Bearer ${userToken}`;
+      headers.set("apim-accesstoken", token);
+      headers.set("apim-timestamp", timestamp);
+      headers.set("apim-signature", signature);
+      if (userToken) headers.set("Authorization", `Bearer ${userToken}`);
     },
 
     classify(response, request): Verdict {
@@ -187,7 +184,7 @@ export function createEnosAuth(api: ApiClient<paths>, options: EnosAuthOptions):
     },
 
     renewCredential(request) {
-      const rejected = request.headers["apim-accesstoken"];
+      const rejected = request.headers.get("apim-accesstoken");
       if (rejected === undefined) return;
       // Only when the rejected token is still the cached one: a concurrent request may have
       // renewed it already, and then the new token is simply used.

@@ -284,9 +284,11 @@ describe("gateway token", () => {
   });
 
   it("is refreshed ahead of expiry through token/refresh with the old token", async () => {
-    fake = await fakeEnos({ expire: 30, rules: () => ok(true) }); // 30 s < the 60 s refresh-ahead margin
+    // A 1 s token is renewed halfway through its life: after 600 ms it is due, whatever the load.
+    fake = await fakeEnos({ expire: 1, rules: () => ok(true) });
     const enos = client(fake.server.url);
     await enos.deleteMessageRules({ ruleIds: ["a"] });
+    await new Promise((r) => setTimeout(r, 600));
     await enos.deleteMessageRules({ ruleIds: ["b"] });
     const calls = fake.tokenCalls();
     expect(calls.map((c) => c.pathname)).toEqual([TOKEN_GET, TOKEN_REFRESH]);
@@ -297,14 +299,25 @@ describe("gateway token", () => {
     expect(fake.business()[1]!.headers["apim-accesstoken"]).toBe("tok-2");
   });
 
+  it("reuses a short-lived (30 s) token for its life instead of fetching one before every call", async () => {
+    fake = await fakeEnos({ expire: 30, rules: () => ok(true) });
+    const enos = client(fake.server.url);
+    await enos.deleteMessageRules({ ruleIds: ["a"] });
+    await enos.deleteMessageRules({ ruleIds: ["b"] });
+    await enos.deleteMessageRules({ ruleIds: ["c"] });
+    expect(fake.tokenCalls().map((c) => c.pathname)).toEqual([TOKEN_GET]);
+    expect(fake.business().map((b) => b.headers["apim-accesstoken"])).toEqual(["tok-1", "tok-1", "tok-1"]);
+  });
+
   it("falls back to token/get when the refresh fails (1204)", async () => {
     fake = await fakeEnos({
-      expire: 30,
+      expire: 1,
       token: (req) => (req.pathname === TOKEN_REFRESH ? { body: { status: 1204, msg: "refresh failed", business: "apim-token-service" } } : undefined),
       rules: () => ok(true),
     });
     const enos = client(fake.server.url);
     await enos.deleteMessageRules({ ruleIds: ["a"] });
+    await new Promise((r) => setTimeout(r, 600));
     await enos.deleteMessageRules({ ruleIds: ["b"] });
     expect(fake.tokenCalls().map((c) => c.pathname)).toEqual([TOKEN_GET, TOKEN_REFRESH, TOKEN_GET]);
     expect(fake.business()[1]!.headers["apim-accesstoken"]).toBe("tok-2");
@@ -491,10 +504,10 @@ describe("transport", () => {
     expect(fake.business()).toHaveLength(1);
   });
 
-  it("a search that times out is re-sent (idempotent)", async () => {
+  it("a search whose attempt times out is re-sent within the deadline (idempotent)", async () => {
     // Wide margins: the healthy re-send must beat the timeout even on a loaded machine.
     fake = await fakeEnos({ rules: (_r, n) => (n === 0 ? { ...ok({ messageRuleList: [] }), delayMs: 2_000 } : ok({ messageRuleList: [] })) });
-    await client(fake.server.url).searchMessageRules({ ruleIds: [] }, { timeoutMs: 500 });
+    await client(fake.server.url).searchMessageRules({ ruleIds: [] }, { timeoutMs: 20_000, attemptTimeoutMs: 500 });
     expect(fake.business()).toHaveLength(2);
   });
 });

@@ -96,16 +96,6 @@ export function createZStackAuth(
   );
 }
 
-function setHeader(headers: Record<string, string>, name: string, value: string): void {
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
-  headers[name] = value;
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
-}
-
 /** Session (`OAuth <uuid>`) hooks, shared by the account and the given-session modes. */
 function sessionAuth(given: string | undefined, cache: TokenCache | undefined): ZStackAuth {
   if (given) registerSecret(given);
@@ -113,16 +103,16 @@ function sessionAuth(given: string | undefined, cache: TokenCache | undefined): 
   // Which session each async submit went out with, so that an ID.1001 on its poll renews that one.
   const sessionByJob = new Map<string, string>();
 
-  const sessionOf = (request: OutgoingRequest) => /^OAuth (.+)$/.exec(header(request.headers, "authorization") ?? "")?.[1];
+  const sessionOf = (request: OutgoingRequest) => /^OAuth (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
 
   return {
     mode: cache ? "account" : "session",
     async authorize(request) {
       if (NO_AUTH.has(request.operation.id)) return;
-      const session = cache ? (await cache.get()).value : fixed;
+      const session = cache ? (await cache.get(request.signal)).value : fixed;
       if (!session) return;
-      setHeader(request.headers, "Authorization", `OAuth ${session}`);
-      const job = header(request.headers, "x-job-uuid");
+      request.headers.set("Authorization", `OAuth ${session}`);
+      const job = request.headers.get("x-job-uuid");
       if (job) {
         sessionByJob.set(job, session);
         if (sessionByJob.size > 1000) sessionByJob.delete(sessionByJob.keys().next().value as string);
@@ -316,8 +306,8 @@ function accessKeyAuth(api: ApiClient<paths>, accessKeyId: string, accessKeySecr
       if (NO_AUTH.has(request.operation.id)) return;
       const date = formatDate(now());
       const signature = await hmacBase64("SHA-1", accessKeySecret, accessKeyStringToSign(request.method, date, request.url, basePath));
-      setHeader(request.headers, "Date", date);
-      setHeader(request.headers, "Authorization", `ZStack ${accessKeyId}:${signature}`);
+      request.headers.set("Date", date);
+      request.headers.set("Authorization", `ZStack ${accessKeyId}:${signature}`);
     },
     classify(response) {
       // 503 {"error"} is a definitive answer; AccessKey refusals are plain-text 400/403 (never retried).

@@ -1,4 +1,6 @@
 import {
+  ConfigurationError,
+  MAX_TIMEOUT_MS,
   registerSecret,
   ResponseShapeError,
   TimeoutError,
@@ -41,14 +43,17 @@ export type QueryDingTalkAtPersonsResult = Omit<Schemas["QuerySNSDingTalkAtPerso
   inventories: SNSDingTalkAtPersonInventory[];
 };
 
-/** How async calls (Add, Update, Remove) wait for their job. */
+/**
+ * How async calls (Add, Update, Remove) wait for their job. Polling is inside the call's one
+ * deadline (`timeoutMs`) and also stops at `maxPollMs`, whatever `apiTimeout` the server claims.
+ */
 export interface ZStackPollOptions {
-  /** Wait before the second poll; doubled each time up to `maxIntervalMs`. Default 100 ms. */
+  /** Wait before the second poll; doubled each time up to `maxIntervalMs`. Default 100 ms, at least 5 ms. */
   initialIntervalMs?: number;
-  /** Longest wait between polls. Default 1 000 ms. */
+  /** Longest wait between polls. Default 1 000 ms, at least `initialIntervalMs`. */
   maxIntervalMs?: number;
-  /** Give up (TimeoutError) after this long. Default: the job's `apiTimeout` + 10 s, else 30 min. */
-  timeoutMs?: number;
+  /** Give up polling (TimeoutError) after this long. Default 10 minutes (600 000 ms). */
+  maxPollMs?: number;
 }
 
 export interface ZStackCallOptions extends CallOptions {
@@ -87,9 +92,20 @@ export interface ZStackClient {
 }
 
 const AT_PERSONS = "/v1/sns/application-endpoints/ding-talk/at-persons";
-const DEFAULT_POLL = { initialIntervalMs: 100, maxIntervalMs: 1_000 };
-const DEFAULT_POLL_TIMEOUT_MS = 30 * 60_000;
-const POLL_MARGIN_MS = 10_000;
+const DEFAULT_POLL = { initialIntervalMs: 100, maxIntervalMs: 1_000, maxPollMs: 10 * 60_000 };
+// A hostile or broken server answering 202 at once must not turn polling into a busy loop.
+const MIN_POLL_INTERVAL_MS = 5;
+
+/** Polling options as the client can honour them, or a ConfigurationError naming the bad one. */
+function checkPoll(poll: Required<ZStackPollOptions>, where: string): Required<ZStackPollOptions> {
+  const bad = (name: string, rule: string) =>
+    new ConfigurationError(`zstack: ${where}.${name} must be ${rule} (got ${String(poll[name as keyof ZStackPollOptions])})`, { vendor: "zstack" });
+  const whole = (v: number) => Number.isInteger(v) && v <= MAX_TIMEOUT_MS;
+  if (!whole(poll.initialIntervalMs) || poll.initialIntervalMs < MIN_POLL_INTERVAL_MS) throw bad("initialIntervalMs", `a whole number of ms from ${MIN_POLL_INTERVAL_MS} to ${MAX_TIMEOUT_MS}`);
+  if (!whole(poll.maxIntervalMs) || poll.maxIntervalMs < poll.initialIntervalMs) throw bad("maxIntervalMs", `a whole number of ms, at least initialIntervalMs (${poll.initialIntervalMs})`);
+  if (!whole(poll.maxPollMs) || poll.maxPollMs < 1) throw bad("maxPollMs", `a whole number of ms from 1 to ${MAX_TIMEOUT_MS}`);
+  return poll;
+}
 
 /** A fresh job id: a v4 UUID with the dashes stripped, as the server requires for X-Job-UUID. */
 export function newJobUuid(): string {
@@ -153,14 +169,17 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
         timeZoneAbbreviation: options.timeZoneAbbreviation,
       })),
   });
-  const clientPoll = { ...DEFAULT_POLL, ...definedOnly(options.poll ?? {}) };
+  const clientPoll = checkPoll({ ...DEFAULT_POLL, ...definedOnly(options.poll ?? {}) }, "poll");
 
-  /** Poll `GET /v1/api-jobs/{uuid}` on the configured base URL until the job is done. */
-  async function waitForJob(operationId: string, jobUuid: string, apiTimeout: number | undefined, call: ZStackCallOptions): Promise<unknown> {
-    const poll = { ...clientPoll, ...definedOnly(call.poll ?? {}) };
-    const timeoutMs = poll.timeoutMs ?? (apiTimeout && apiTimeout > 0 ? apiTimeout + POLL_MARGIN_MS : DEFAULT_POLL_TIMEOUT_MS);
-    const deadline = Date.now() + timeoutMs;
-    const pollCall: CallOptions = definedOnly({ timeoutMs: call.timeoutMs, retry: call.retry, signal: call.signal });
+  /**
+   * Poll `GET /v1/api-jobs/{uuid}` on the configured base URL until the job is done, within the
+   * call's deadline and `maxPollMs`. The server's `apiTimeout` is not trusted to bound anything.
+   */
+  async function waitForJob(operationId: string, jobUuid: string, call: ZStackCallOptions & { deadline: number }): Promise<unknown> {
+    const poll = call.poll ? checkPoll({ ...clientPoll, ...definedOnly(call.poll) }, "call.poll") : clientPoll;
+    const started = Date.now();
+    const pollEnd = Math.min(call.deadline, started + poll.maxPollMs);
+    const pollCall: CallOptions & { deadline: number } = definedOnly({ retry: call.retry, signal: call.signal, deadline: call.deadline });
     let interval = poll.initialIntervalMs;
     for (;;) {
       const exchange = await api.exchange("getApiJobResult", { path: { uuid: jobUuid } }, (init) =>
@@ -168,10 +187,12 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
       pollCall);
       if (exchange.status === 200) return api.accept(exchange);
       if (exchange.status === 202) {
-        if (Date.now() + interval > deadline) {
+        if (Date.now() + interval >= pollEnd) {
+          const waited = Date.now() - started;
+          const why = pollEnd === call.deadline ? "the call's deadline (timeoutMs)" : `maxPollMs (${poll.maxPollMs} ms)`;
           throw new TimeoutError(
-            `zstack ${operationId}: job ${jobUuid} still running after ${timeoutMs} ms; poll GET /v1/api-jobs/${jobUuid} later to learn its outcome`,
-            { vendor: "zstack", operation: operationId, timeoutMs, mayHaveReachedServer: true },
+            `zstack ${operationId}: job ${jobUuid} still running after ${waited} ms of polling, stopped by ${why}; poll GET /v1/api-jobs/${jobUuid} later to learn its outcome`,
+            { vendor: "zstack", operation: operationId, timeoutMs: pollEnd - started, mayHaveReachedServer: true },
           );
         }
         await sleep(interval, call.signal);
@@ -199,25 +220,25 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     operationId: string,
     input: (jobUuid: string) => RequestInput,
     send: (jobUuid: string, init: SendInit) => Promise<{ data?: unknown; error?: unknown; response: Response }>,
-    call: ZStackCallOptions,
+    callOptions: ZStackCallOptions,
   ): Promise<unknown> {
+    // One deadline for the submit, every poll and a re-submit after a renewed session.
+    const call = api.startCall(callOptions);
     for (let submits = 1; ; submits++) {
       const jobUuid = newJobUuid();
       try {
         const exchange: Exchange = await api.exchange(operationId, input(jobUuid), (init) => send(jobUuid, init), call);
         let pollUuid = jobUuid;
-        let apiTimeout: number | undefined;
         if (exchange.status === 202) {
           const accepted = api.accept<Schemas["AsyncJobAccepted"]>(exchange);
           pollUuid = jobUuidFromLocation(accepted.location) ?? jobUuid;
-          apiTimeout = accepted.apiTimeout;
         } else if (!(exchange.status === 400 && /Duplicate job uuid/i.test(exchange.text))) {
           if (!exchange.ok) throw api.errorOf(exchange);
           throw new ResponseShapeError(`zstack ${operationId}: expected HTTP 202 (async job accepted), got ${exchange.status}`, {
             vendor: "zstack", operation: operationId, status: exchange.status, body: exchange.body, attempts: exchange.attempts,
           });
         }
-        return await waitForJob(operationId, pollUuid, apiTimeout, call);
+        return await waitForJob(operationId, pollUuid, call);
       } catch (error) {
         if (submits === 1 && isSessionRejected(error) && (await auth.renewForJob(jobUuid))) {
           api.logger.log("info", `zstack ${operationId}: session rejected (ID.1001) before the job ran; logging in again and re-submitting once`);

@@ -235,7 +235,7 @@ describe("addDingTalkAtPerson on the wire", () => {
     fake = await fakeZStack({ job: () => [{ status: 202, body: {} }] });
     const zs = client(fake.server.url);
     const err = await zs
-      .addDingTalkAtPerson({ phoneNumber: "+86-18988887777", endpointUuid: ENDPOINT }, { poll: { timeoutMs: 60, initialIntervalMs: 10, maxIntervalMs: 10 } })
+      .addDingTalkAtPerson({ phoneNumber: "+86-18988887777", endpointUuid: ENDPOINT }, { poll: { maxPollMs: 200, initialIntervalMs: 10, maxIntervalMs: 10 } })
       .catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.mayHaveReachedServer).toBe(true);
@@ -497,7 +497,7 @@ describe("vendor errors", () => {
 
 describe("construction", () => {
   it("names the missing credential, and sends nothing", () => {
-    const base = { baseUrl: "http://127.0.0.1:1/zstack", logger: silent };
+    const base = { baseUrl: "http://127.0.0.1:2/zstack", logger: silent };
     expect(() => createZStackClient({ ...base } as never)).toThrow(/zstack: auth is required/);
     expect(() => createZStackClient({ ...base, auth: { accountName: "admin" } } as never)).toThrow(/auth\.password is required/);
     expect(() => createZStackClient({ ...base, auth: { password: "x" } } as never)).toThrow(/auth\.accountName is required/);

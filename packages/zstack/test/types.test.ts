@@ -20,7 +20,7 @@ async function typeChecks(zs: ZStackClient) {
     userTags: ["u"],
   });
   const { inventories, total } = await zs.queryDingTalkAtPersons({ q: ["endpointUuid=e"], replyWithCount: true, fields: ["uuid"], sort: "-createDate" });
-  await zs.updateDingTalkAtPerson("u", { endpointUuid: "e", remark: "" }, { timeoutMs: 5_000, poll: { timeoutMs: 60_000 } });
+  await zs.updateDingTalkAtPerson("u", { endpointUuid: "e", remark: "" }, { timeoutMs: 5_000, poll: { maxPollMs: 60_000 } });
   await zs.removeDingTalkAtPerson({ endpointUuid: "e", phoneNumber: "+86-18988887777", deleteMode: "Enforcing" });
 
   // @ts-expect-error the field is tagUuids (the vendor page's tagUuid is a doc bug)

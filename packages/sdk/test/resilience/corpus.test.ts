@@ -76,7 +76,7 @@ const deletableRules: string[] = [];
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, zstack: { jobDurationMs: 0 } });
   const quiet = { logLevel: "off" as const };
-  zs = createZStackClient({ ...sandbox.config.zstack, ...quiet, poll: { initialIntervalMs: 2, maxIntervalMs: 10 } });
+  zs = createZStackClient({ ...sandbox.config.zstack, ...quiet, poll: { initialIntervalMs: 5, maxIntervalMs: 10 } });
   eiam = createEiamClient({ ...sandbox.config.eiam, ...quiet });
   // No default appId: a request without `appId` must stay without one.
   const { appId: _appId, ...enosConfig } = sandbox.config.enos;

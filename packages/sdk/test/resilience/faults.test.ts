@@ -147,7 +147,10 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-const FAST = { timeoutMs: TIMEOUT_MS, retry: RETRY, logLevel: "off" as const };
+// One deadline per call (below DEADLINE_MS), and a stalled attempt cut at TIMEOUT_MS so that an
+// idempotent call still has time to retry it.
+const CALL_TIMEOUT_MS = 4_000;
+const FAST = { timeoutMs: CALL_TIMEOUT_MS, attemptTimeoutMs: TIMEOUT_MS, retry: RETRY, logLevel: "off" as const };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const obj = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
@@ -324,7 +327,7 @@ function check(plan: Plan, records: CallRecord[]): void {
 // the three vendors
 
 function zstackPlan(): Plan {
-  const zs: ZStackClient = createZStackClient({ ...sandbox.config.zstack, ...FAST, poll: { initialIntervalMs: 5, maxIntervalMs: 20, timeoutMs: 3_000 } });
+  const zs: ZStackClient = createZStackClient({ ...sandbox.config.zstack, ...FAST, poll: { initialIntervalMs: 5, maxIntervalMs: 20, maxPollMs: 3_000 } });
   const endpointUuid = sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid;
   const log = processed.zstack;
   let serial = 0;
