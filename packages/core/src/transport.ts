@@ -202,9 +202,8 @@ export function createTransport(options: TransportOptions): (request: LightReque
     const fail = (error: unknown): never => {
       if (callerSignal?.aborted) throw callerSignal.reason;
       if (timedOut()) {
-        const total = deadline - started;
-        throw new TimeoutError(`${vendor} ${operation.id} did not finish within ${total} ms`, {
-          ...context, attempts: sends, cause: error, timeoutMs: total, mayHaveReachedServer: mayHaveReached,
+        throw new TimeoutError(`${vendor} ${operation.id} did not finish within ${timeoutMs} ms (timeoutMs)`, {
+          ...context, attempts: sends, cause: error, timeoutMs, mayHaveReachedServer: mayHaveReached,
         });
       }
       throw error;

@@ -1,4 +1,4 @@
-import { ConfigurationError, type LogLevel } from "@signalbridge/core";
+import { ConfigurationError, MAX_TIMEOUT_MS, type LogLevel } from "@signalbridge/core";
 import type { EiamClientOptions } from "@signalbridge/bamboocloud-eiam";
 import type { EnosClientOptions } from "@signalbridge/enos";
 import type { ZStackClientOptions } from "@signalbridge/zstack";
@@ -30,11 +30,11 @@ export const ENV_VARIABLES = {
   SIGNALBRIDGE_ENOS_USER_TOKEN: "optional App Portal user token (recorded as creator/updater)",
 } as const;
 
-function integer(env: Env, name: keyof typeof ENV_VARIABLES): number | undefined {
+function integer(env: Env, name: keyof typeof ENV_VARIABLES, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigurationError(`${name} must be a positive integer (got "${raw}")`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ConfigurationError(`${name} must be a whole number from 1 to ${max} (got "${raw}")`);
   return n;
 }
 
@@ -43,7 +43,7 @@ const set = (v: string | undefined) => (v === undefined || v === "" ? undefined 
 /** Read SIGNALBRIDGE_* variables into createSignalBridge options. */
 export function readEnvConfig(env: Env): SignalBridgeOptions {
   const options: SignalBridgeOptions = {};
-  const timeoutMs = integer(env, "SIGNALBRIDGE_TIMEOUT_MS");
+  const timeoutMs = integer(env, "SIGNALBRIDGE_TIMEOUT_MS", MAX_TIMEOUT_MS);
   if (timeoutMs) options.timeoutMs = timeoutMs;
   const attempts = integer(env, "SIGNALBRIDGE_RETRY_MAX_ATTEMPTS");
   if (attempts) options.retry = { maxAttempts: attempts };

@@ -179,7 +179,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     const poll = call.poll ? checkPoll({ ...clientPoll, ...definedOnly(call.poll) }, "call.poll") : clientPoll;
     const started = Date.now();
     const pollEnd = Math.min(call.deadline, started + poll.maxPollMs);
-    const pollCall: CallOptions & { deadline: number } = definedOnly({ retry: call.retry, signal: call.signal, deadline: call.deadline });
+    const pollCall: CallOptions & { deadline: number } = definedOnly({ timeoutMs: call.timeoutMs, retry: call.retry, signal: call.signal, deadline: call.deadline });
     let interval = poll.initialIntervalMs;
     for (;;) {
       const exchange = await api.exchange("getApiJobResult", { path: { uuid: jobUuid } }, (init) =>
