@@ -8,7 +8,7 @@ type Env = Record<string, string | undefined>;
 
 /** Every variable fromEnv reads, with what it means (the README table is generated from this). */
 export const ENV_VARIABLES = {
-  SIGNALBRIDGE_TIMEOUT_MS: "per-attempt timeout in ms (default 30000)",
+  SIGNALBRIDGE_TIMEOUT_MS: "one deadline per call in ms (default 30000; 1 to 2147483647)",
   SIGNALBRIDGE_RETRY_MAX_ATTEMPTS: "attempts in all, the first included (default 3; 1 = no retries)",
   SIGNALBRIDGE_LOG_LEVEL: "debug | info | warn | error | off (default warn)",
   SIGNALBRIDGE_ZSTACK_BASE_URL: "ZStack management node URL with context path, e.g. http://10.0.0.5:8080/zstack",
