@@ -19,6 +19,7 @@ import {
   type TransportHooks,
 } from "./transport.js";
 import { assertValid, collectViolations } from "./validation.js";
+import type { HttpSender, WireHeaders } from "./wire.js";
 
 /** Options every vendor client accepts, besides its credentials. */
 export interface CommonClientOptions {
@@ -45,6 +46,8 @@ export interface CommonClientOptions {
   validateResponses?: boolean;
   /** A fetch implementation (proxies, custom agents). Default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /** What moves the bytes, when not fetch (a Node transport); `fetch` is ignored when this is set. */
+  sender?: HttpSender;
   /** Headers added to every request; they replace the client's own of the same name, whatever the case. */
   headers?: Record<string, string>;
   /** Cap on one answer's body in bytes, counted after decompression. Default 4 MiB (4 194 304). */
@@ -70,7 +73,7 @@ export interface Exchange {
   readonly body: unknown;
   readonly isJson: boolean;
   readonly text: string;
-  readonly headers: Headers;
+  readonly headers: WireHeaders;
   readonly requestId: string | undefined;
   readonly attempts: number | undefined;
 }
@@ -154,6 +157,7 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
     attemptTimeoutMs,
     retry: options.retry,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    sender: options.sender,
     headers: options.headers,
     maxResponseBytes,
   });

@@ -48,6 +48,7 @@ export {
 } from "./transport.js";
 export { HeaderMap, headerViolation, headerViolations, type HeaderLayer } from "./headers.js";
 export { DEFAULT_MAX_RESPONSE_BYTES, readBodyCapped } from "./read-body.js";
+export { fetchSender, type HttpSender, type WireAnswer, type WireHeaders, type WireRequest } from "./wire.js";
 export { checkBaseUrl, requireOption } from "./base-url.js";
 export { TokenCache, type CachedToken, type TokenCacheOptions } from "./token-cache.js";
 export { backoffDelay, parseRetryAfter, resolveRetryPolicy, sleep, DEFAULT_RETRY, type RetryOptions, type ResolvedRetryPolicy } from "./retry.js";

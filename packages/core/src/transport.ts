@@ -4,8 +4,9 @@ import type { LightRequest } from "./light-request.js";
 import type { LevelledLogger } from "./logger.js";
 import { createOperationMatcher, type OperationInfo, type OperationTable } from "./operations.js";
 import { redactHeaders, scrubText } from "./redact.js";
-import { OVER_CAP, readBodyCapped } from "./read-body.js";
+import type { WireAnswer } from "./wire.js";
 import { backoffDelay, parseRetryAfter, resolveRetryPolicy, sleep, type RetryOptions } from "./retry.js";
+import { fetchSender, type HttpSender, type WireHeaders } from "./wire.js";
 
 /** One attempt, as the vendor's auth code sees it before it leaves: it may add headers. */
 export interface OutgoingRequest {
@@ -28,7 +29,7 @@ export interface OutgoingRequest {
 /** An answer, read once, for the vendor's code to classify. */
 export interface ReceivedResponse {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: WireHeaders;
   readonly text: string;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   json(): unknown;
@@ -90,6 +91,8 @@ export interface TransportOptions {
   attemptTimeoutMs: number | undefined;
   retry: RetryOptions | false | undefined;
   fetch: typeof fetch;
+  /** What moves the bytes; default: `fetchSender(fetch)`. */
+  sender?: HttpSender | undefined;
   headers?: Record<string, string> | undefined;
   /** Cap on one answer's body, counted after decompression. */
   maxResponseBytes: number;
@@ -101,20 +104,20 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 // What the transport learnt about each response it returned: the body exactly as received (so
 // the client never re-reads or re-serializes it) and how many sends it took.
-const receipts = new WeakMap<Response, { text: string; attempts: number }>();
+const receipts = new WeakMap<object, { text: string; attempts: number }>();
 
 /** How many sends produced this response (1 = no retry). */
-export function attemptsOf(response: Response | undefined): number | undefined {
+export function attemptsOf(response: object | undefined): number | undefined {
   return response ? receipts.get(response)?.attempts : undefined;
 }
 
 /** The body text of a response returned by the transport, exactly as the vendor sent it. */
-export function bodyTextOf(response: Response): string | undefined {
+export function bodyTextOf(response: object): string | undefined {
   return receipts.get(response)?.text;
 }
 
 /** Request id headers that vendors and their gateways commonly set. */
-export function requestIdOf(headers: Headers | undefined): string | undefined {
+export function requestIdOf(headers: WireHeaders | undefined): string | undefined {
   if (!headers) return undefined;
   return headers.get("x-request-id") ?? headers.get("x-requestid") ?? headers.get("request-id") ?? headers.get("x-trace-id") ?? undefined;
 }
@@ -156,7 +159,7 @@ export function createTransport(options: TransportOptions): (request: LightReque
   const { vendor, hooks, logger, maxResponseBytes } = options;
   const match = createOperationMatcher(options.operations);
   const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
-  const fetchImpl = options.fetch;
+  const send = options.sender ?? fetchSender(options.fetch);
   const clientHeaders = options.headers;
 
   const resolveOperation = (req: LightRequest, named: string | undefined): OperationInfo => {
@@ -235,21 +238,18 @@ export function createTransport(options: TransportOptions): (request: LightReque
           });
         }
 
-        let response: Response;
-        let text: string | typeof OVER_CAP;
+        let wire: WireAnswer;
         const attempt = attemptTimeoutMs === undefined ? undefined : attemptSignal(signal, attemptTimeoutMs);
         try {
           mayHaveReached = true;
-          response = await fetchImpl(outgoing.url, {
+          wire = await send({
+            url: outgoing.url,
             method: outgoing.method,
             headers: headers.toRecord(),
             body: outgoing.body,
             signal: attempt?.signal ?? signal,
-            // Never follow: a redirect to another origin would carry the credential, the body
-            // and the signature there. A 3xx is reported instead (below).
-            redirect: "manual",
+            maxResponseBytes,
           });
-          text = isRedirect(response) ? "" : await readBodyCapped(response, maxResponseBytes);
         } catch (error) {
           if (signal.aborted) fail(error);
           const attemptTimedOut = attempt?.signal.reason instanceof AttemptTimedOut;
@@ -278,27 +278,27 @@ export function createTransport(options: TransportOptions): (request: LightReque
           attempt?.dispose();
         }
 
-        if (isRedirect(response)) {
-          await response.body?.cancel().catch(() => undefined);
-          const target = response.type === "opaqueredirect" ? undefined : redirectTarget(response.headers.get("location"), outgoing.url);
-          const status = response.status;
+        if (wire.kind === "redirect") {
+          const target = wire.opaque ? undefined : redirectTarget(wire.location, outgoing.url);
+          const status = wire.status;
           throw new RedirectError(
             `${vendor} ${operation.id}: the server answered with a redirect (HTTP ${status || "3xx"}) to ${target ?? "an undisclosed location"}; ` +
               `signalbridge never follows redirects (credentials would go along). The request may have been processed; check the base URL`,
             { ...context, attempts: sends, status, targetOrigin: target },
           );
         }
-        if (text === OVER_CAP) {
+        if (wire.kind === "too-large") {
           throw new ResponseTooLargeError(
-            `${vendor} ${operation.id}: the HTTP ${response.status} answer is larger than maxResponseBytes (${maxResponseBytes} bytes); reading stopped there. ` +
+            `${vendor} ${operation.id}: the HTTP ${wire.status} answer is larger than maxResponseBytes (${maxResponseBytes} bytes); reading stopped there. ` +
               `The request may have been processed`,
-            { ...context, attempts: sends, status: response.status, maxResponseBytes },
+            { ...context, attempts: sends, status: wire.status, maxResponseBytes },
           );
         }
 
+        const response = wire;
         let parsed: unknown;
         let parsedOnce = false;
-        const body = text;
+        const body = wire.text;
         const received: ReceivedResponse = {
           status: response.status,
           headers: response.headers,
@@ -346,12 +346,14 @@ export function createTransport(options: TransportOptions): (request: LightReque
         }
 
         // Named methods read the body from the receipt and ask openapi-fetch not to touch it
-        // (parseAs "stream"), so their successful answers are returned as they are. `.raw` callers
-        // and openapi-fetch's error path read the body themselves: they get a fresh copy.
-        let out = response;
-        if (!call.operation || !response.ok) {
+        // (parseAs "stream"): a light answer object serves them. `.raw` callers and
+        // openapi-fetch's error path read the body themselves: they get a real Response.
+        const ok = response.status >= 200 && response.status < 300;
+        let out: Response;
+        if (call.operation && ok) out = lightResponse(response) as unknown as Response;
+        else {
           const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
-          out = new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+          out = new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: toHeaders(response.headers) });
         }
         receipts.set(out, { text: body, attempts: sends });
         return out;
@@ -378,7 +380,18 @@ function attemptSignal(call: AbortSignal, ms: number): { signal: AbortSignal; di
   };
 }
 
-/** A 3xx, or the browser's opaque answer to `redirect: "manual"` (status 0). */
-function isRedirect(response: Response): boolean {
-  return (response.status >= 300 && response.status < 400) || response.type === "opaqueredirect";
+/**
+ * What openapi-fetch reads of a successful answer to a named method (status, ok, headers; the
+ * body stays unread with parseAs "stream"); building a WHATWG Response for it would cost more.
+ */
+function lightResponse(answer: { status: number; statusText: string; headers: WireHeaders }) {
+  return { status: answer.status, statusText: answer.statusText, ok: true, headers: answer.headers, body: null };
+}
+
+function toHeaders(headers: WireHeaders): Headers {
+  if (typeof Headers !== "undefined" && headers instanceof Headers) return headers;
+  const out = new Headers();
+  const entries = (headers as { entries?: () => Iterable<[string, string]> }).entries?.();
+  if (entries) for (const [k, v] of entries) out.append(k, v);
+  return out;
 }
