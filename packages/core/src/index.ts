@@ -51,7 +51,19 @@ export { DEFAULT_MAX_RESPONSE_BYTES, readBodyCapped } from "./read-body.js";
 export { fetchSender, type HttpSender, type WireAnswer, type WireHeaders, type WireRequest } from "./wire.js";
 export { checkBaseUrl, requireOption } from "./base-url.js";
 export { TokenCache, type CachedToken, type TokenCacheOptions } from "./token-cache.js";
-export { backoffDelay, parseRetryAfter, resolveRetryPolicy, sleep, DEFAULT_RETRY, type RetryOptions, type ResolvedRetryPolicy } from "./retry.js";
+export {
+  backoffDelay,
+  decideRetry,
+  parseRetryAfter,
+  resolveRetryPolicy,
+  sleep,
+  DEFAULT_RETRY,
+  type AttemptOutcome,
+  type RetryDecision,
+  type RetryOptions,
+  type RetryState,
+  type ResolvedRetryPolicy,
+} from "./retry.js";
 export { createLevelledLogger, type Logger, type LogLevel, type LevelledLogger } from "./logger.js";
 export { registerSecret, registerSecretKey, scrubText, redactValue, redactHeaders, isSecretKey, REDACTED } from "./redact.js";
 export { collectViolations, assertValid, type GeneratedValidator, type SchemaError, type RuleMessages } from "./validation.js";

@@ -1,8 +1,11 @@
 /**
- * Retry policy: bounded attempts and total time, exponential backoff with jitter, Retry-After
- * honoured. *Whether* a failure may be retried is decided by the transport (idempotency, "not
- * processed" answers); this module only says *when* and *how often*.
+ * Retries: the one place that decides whether an attempt is sent again, and when. The transport
+ * reports what happened (`AttemptOutcome`), vendors only classify answers into verdicts
+ * (`Verdict`), and `decideRetry` turns both plus the policy into "retry after N ms", "renew the
+ * credential and re-send" or "final". Bounded attempts and total time, exponential backoff with
+ * jitter, Retry-After honoured, never past the call's deadline.
  */
+import type { Verdict } from "./transport.js";
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
   maxAttempts?: number;
@@ -84,4 +87,77 @@ export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** What happened to one attempt, as far as retrying is concerned. */
+export type AttemptOutcome =
+  /** The request provably never left (connection refused, DNS failure): nothing was processed. */
+  | { readonly kind: "not-sent" }
+  /** Sent, then no answer (reset, attempt timeout): it may have been processed. */
+  | { readonly kind: "no-answer" }
+  /** An HTTP answer, with the vendor's verdict on it and its Retry-After header. */
+  | { readonly kind: "answer"; readonly status: number; readonly verdict: Verdict; readonly retryAfter?: string | null | undefined }
+  /** A 3xx, never followed; the server answered, so it may have processed the request. */
+  | { readonly kind: "redirect" }
+  /** An answer over maxResponseBytes: downloading it again would cost as much again. */
+  | { readonly kind: "too-large" };
+
+/** Where the call stands when an attempt has ended. */
+export interface RetryState {
+  /** Sends so far, the one that just ended included. */
+  readonly sends: number;
+  /** Retries so far (backoff grows with them). */
+  readonly retries: number;
+  /** Whether this call renewed its credential already (it does so at most once). */
+  readonly renewed: boolean;
+  /** Whether the vendor can renew a credential at all. */
+  readonly canRenew: boolean;
+  /** Milliseconds since the call started. */
+  readonly elapsedMs: number;
+  /** Milliseconds left before the call's deadline. */
+  readonly remainingMs: number;
+}
+
+export type RetryDecision =
+  | { readonly action: "retry"; readonly afterMs: number }
+  | { readonly action: "renew" }
+  | { readonly action: "final" };
+
+const FINAL: RetryDecision = Object.freeze({ action: "final" });
+const RENEW: RetryDecision = Object.freeze({ action: "renew" });
+
+/** Whether re-sending is harmless after `outcome` (README, "Retries"). */
+function mayResend(outcome: AttemptOutcome, idempotent: boolean): boolean {
+  switch (outcome.kind) {
+    case "not-sent":
+      return true;
+    case "no-answer":
+      return idempotent;
+    case "answer":
+      if (outcome.verdict === "not-processed") return true;
+      if (outcome.verdict !== undefined) return false;
+      return outcome.status === 429 || (idempotent && (outcome.status >= 500 || outcome.status === 408));
+    default:
+      return false;
+  }
+}
+
+/**
+ * The retry decision, pure: the same outcome, operation, policy and state always give the same
+ * answer (the jitter comes from `random`, the Retry-After date is read against `now`).
+ */
+export function decideRetry(
+  outcome: AttemptOutcome,
+  operation: { readonly idempotent: boolean },
+  policy: ResolvedRetryPolicy,
+  state: RetryState,
+  random: () => number = Math.random,
+  now: number = Date.now(),
+): RetryDecision {
+  if (outcome.kind === "answer" && outcome.verdict === "credential-rejected" && !state.renewed && state.canRenew) return RENEW;
+  if (!mayResend(outcome, operation.idempotent) || state.sends >= policy.maxAttempts) return FINAL;
+  const fromHeader = outcome.kind === "answer" ? parseRetryAfter(outcome.retryAfter, policy.maxRetryAfterMs, now) : undefined;
+  const afterMs = fromHeader ?? backoffDelay(state.retries + 1, policy, random);
+  if (afterMs >= state.remainingMs || state.elapsedMs + afterMs > policy.maxElapsedMs) return FINAL;
+  return { action: "retry", afterMs };
 }

@@ -5,7 +5,7 @@ import type { LevelledLogger } from "./logger.js";
 import { createOperationMatcher, type OperationInfo, type OperationTable } from "./operations.js";
 import { redactHeaders, scrubText } from "./redact.js";
 import type { WireAnswer } from "./wire.js";
-import { backoffDelay, parseRetryAfter, resolveRetryPolicy, sleep, type RetryOptions } from "./retry.js";
+import { decideRetry, resolveRetryPolicy, sleep, type AttemptOutcome, type RetryOptions } from "./retry.js";
 import { fetchSender, type HttpSender, type WireHeaders } from "./wire.js";
 
 /** One attempt, as the vendor's auth code sees it before it leaves: it may add headers. */
@@ -139,6 +139,9 @@ function systemCode(error: unknown): string | undefined {
   return undefined;
 }
 
+const NOT_SENT: AttemptOutcome = { kind: "not-sent" };
+const NO_ANSWER: AttemptOutcome = { kind: "no-answer" };
+
 /** The abort reason of a call whose deadline passed (told apart from the caller's own abort). */
 class DeadlineReached extends Error {}
 /** The abort reason of one attempt that went over `attemptTimeoutMs`. */
@@ -211,8 +214,11 @@ export function createTransport(options: TransportOptions): (request: LightReque
       }
       throw error;
     };
-    /** A retry waits only when it can start before the deadline and the policy's elapsed cap. */
-    const canWait = (delay: number) => Date.now() + delay < deadline && Date.now() - started + delay <= policy.maxElapsedMs;
+    const decide = (outcome: AttemptOutcome) => {
+      const now = Date.now();
+      const state = { sends, retries, renewed, canRenew: hooks.renewCredential !== undefined, elapsedMs: now - started, remainingMs: deadline - now };
+      return decideRetry(outcome, operation, policy, state, Math.random, now);
+    };
 
     try {
       for (;;) {
@@ -256,12 +262,11 @@ export function createTransport(options: TransportOptions): (request: LightReque
           const code = attemptTimedOut ? undefined : systemCode(error);
           const reached = attemptTimedOut || !code || !NOT_SENT_CODES.has(code);
           if (!reached) mayHaveReached = earlierReached;
-          const safe = !reached || operation.idempotent;
-          const delay = backoffDelay(retries + 1, policy);
-          if (safe && sends < policy.maxAttempts && canWait(delay)) {
+          const decision = decide(reached ? NO_ANSWER : NOT_SENT);
+          if (decision.action === "retry") {
             retries++;
-            logger.log("warn", `${vendor} ${operation.id}: ${attemptTimedOut ? "attempt timed out" : code ?? "network error"}; retrying in ${delay} ms`);
-            await sleep(delay, signal).catch(fail);
+            logger.log("warn", `${vendor} ${operation.id}: ${attemptTimedOut ? "attempt timed out" : code ?? "network error"}; retrying in ${decision.afterMs} ms`);
+            await sleep(decision.afterMs, signal).catch(fail);
             continue;
           }
           if (error instanceof SignalBridgeError) throw error;
@@ -324,25 +329,19 @@ export function createTransport(options: TransportOptions): (request: LightReque
           });
         }
 
-        if (verdict === "credential-rejected" && !renewed && hooks.renewCredential) {
+        const decision = decide({ kind: "answer", status: response.status, verdict, retryAfter: response.headers.get("retry-after") });
+        if (decision.action === "renew") {
           // The vendor refused the credential before doing anything: renew it once and re-send.
           renewed = true;
           logger.log("info", `${vendor} ${operation.id}: credential rejected as expired; renewing once`);
-          await hooks.renewCredential(outgoing);
+          await hooks.renewCredential!(outgoing);
           continue;
         }
-
-        const retryable =
-          verdict === "not-processed" ||
-          (verdict === undefined && (response.status === 429 || (operation.idempotent && (response.status >= 500 || response.status === 408))));
-        if (retryable && sends < policy.maxAttempts) {
-          const delay = parseRetryAfter(response.headers.get("retry-after"), policy.maxRetryAfterMs) ?? backoffDelay(retries + 1, policy);
-          if (canWait(delay)) {
-            retries++;
-            logger.log("warn", `${vendor} ${operation.id}: HTTP ${response.status}; retrying in ${delay} ms`);
-            await sleep(delay, signal).catch(fail);
-            continue;
-          }
+        if (decision.action === "retry") {
+          retries++;
+          logger.log("warn", `${vendor} ${operation.id}: HTTP ${response.status}; retrying in ${decision.afterMs} ms`);
+          await sleep(decision.afterMs, signal).catch(fail);
+          continue;
         }
 
         // Named methods read the body from the receipt and ask openapi-fetch not to touch it
