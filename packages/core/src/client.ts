@@ -1,9 +1,9 @@
-import createClient, { type Client } from "openapi-fetch";
+import type { Client } from "openapi-fetch";
 import { checkBaseUrl } from "./base-url.js";
 import { ApiError, ConfigurationError, ResponseShapeError, ValidationError, type Violation } from "./errors.js";
 import { headerViolations } from "./headers.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./read-body.js";
-import { LightRequest } from "./light-request.js";
+import { createRawClient, sendInit, type SendInit } from "./openapi-fetch-adapter.js";
 import { createLevelledLogger, type LevelledLogger, type Logger, type LogLevel } from "./logger.js";
 import type { OperationInfo, OperationTable } from "./operations.js";
 import type { RetryOptions } from "./retry.js";
@@ -86,15 +86,7 @@ export interface VendorErrors {
   fromSuccessBody?(exchange: Exchange): ApiError | undefined;
 }
 
-/** The init that named methods spread into `.raw` calls. */
-export interface SendInit {
-  /** The body is read by the transport already; "stream" keeps openapi-fetch from reading it again. */
-  parseAs: "stream";
-  signal?: AbortSignal;
-  /** Returns the bytes that were validated, so that exactly those are sent. */
-  bodySerializer?: () => string;
-  signalbridge: CallContext & { operation: string };
-}
+export type { SendInit } from "./openapi-fetch-adapter.js";
 
 type Sender = (init: SendInit) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
@@ -162,11 +154,7 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
     maxResponseBytes,
   });
 
-  const raw = createClient<Paths>({
-    baseUrl,
-    fetch: transport as unknown as typeof fetch,
-    Request: LightRequest as unknown as typeof Request,
-  });
+  const raw = createRawClient<Paths>(baseUrl, transport);
 
   const operation = (id: string): OperationInfo => {
     const op = operations[id];
@@ -213,9 +201,7 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
           { vendor, operation: op.id },
         );
       }
-      const init: SendInit = { parseAs: "stream", signalbridge: { ...api.startCall(call), operation: op.id } };
-      if (bytes !== undefined) init.bodySerializer = () => bytes;
-      if (call.signal) init.signal = call.signal;
+      const init = sendInit(transport, { ...api.startCall(call), operation: op.id }, bytes);
       const result = await send(init);
       const response = result.response;
       // The transport kept the body exactly as received; openapi-fetch's own parse (it JSON-parses

@@ -1,8 +1,7 @@
 /**
  * openapi-fetch builds a WHATWG `Request` per call, which costs more than the rest of the
- * client together. It accepts any Request class, and we pass this plain holder instead: the
- * transport reads its fields and calls `fetch(url, init)` directly. openapi-fetch also copies
- * unknown init keys onto it, which is how per-call options (`signalbridge`) reach the transport.
+ * client together. It accepts any Request class (its documented `Request` option), and we pass
+ * this plain holder instead: the transport reads its fields and sends them itself.
  */
 export class LightRequest {
   readonly url: string;
@@ -10,7 +9,6 @@ export class LightRequest {
   readonly headers: Headers;
   readonly body: string | undefined;
   readonly signal: AbortSignal | undefined;
-  [extra: string]: unknown;
 
   constructor(url: string | URL, init: RequestInit = {}) {
     this.url = String(url);

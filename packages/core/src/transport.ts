@@ -1,6 +1,7 @@
 import { NetworkError, RedirectError, ResponseTooLargeError, SignalBridgeError, TimeoutError, ValidationError } from "./errors.js";
 import { HeaderMap, headerViolations } from "./headers.js";
 import type { LightRequest } from "./light-request.js";
+import type { Transport } from "./openapi-fetch-adapter.js";
 import type { LevelledLogger } from "./logger.js";
 import { createOperationMatcher, type OperationInfo, type OperationTable } from "./operations.js";
 import { redactHeaders, scrubText } from "./redact.js";
@@ -53,7 +54,7 @@ export interface TransportHooks {
   renewCredential?(request: OutgoingRequest): void | Promise<void>;
 }
 
-/** Per-call options, passed by named methods as the `signalbridge` init key. */
+/** Per-call options: the last argument of every named method. */
 export interface CallOptions {
   /**
    * The whole call's deadline in ms: the token or session fetch, every attempt, every retry wait
@@ -158,7 +159,7 @@ function redirectTarget(location: string | null, from: string): string | undefin
 }
 
 /** The `fetch` handed to openapi-fetch: auth, deadline, retry and logging around the real fetch. */
-export function createTransport(options: TransportOptions): (request: LightRequest) => Promise<Response> {
+export function createTransport(options: TransportOptions): Transport {
   const { vendor, hooks, logger, maxResponseBytes } = options;
   const match = createOperationMatcher(options.operations);
   const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
@@ -175,8 +176,8 @@ export function createTransport(options: TransportOptions): (request: LightReque
 
   const clientPolicy = resolveRetryPolicy(options.retry);
 
-  return async function signalbridgeFetch(req: LightRequest): Promise<Response> {
-    const call = (req.signalbridge ?? {}) as CallContext;
+  return async function signalbridgeFetch(req: LightRequest, named?: CallContext & { operation: string }): Promise<Response> {
+    const call: CallContext = named ?? {};
     const operation = resolveOperation(req, call.operation);
     const context = { vendor, operation: operation.id };
     const callHeaderViolations = headerViolations(call.headers, "headers");
