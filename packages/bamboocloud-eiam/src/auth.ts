@@ -12,7 +12,11 @@ import {
   type Verdict,
 } from "@signalbridge/core";
 import { VENDOR } from "./errors.js";
+import type { operations } from "./generated/operations.js";
 import type { components, paths } from "./generated/schema.js";
+
+/** This vendor's engine, typed by its spec's paths and operation table. */
+type Api = ApiClient<paths, typeof operations>;
 
 /** The operation that issues tokens; it authenticates with HTTP Basic instead of a bearer token. */
 export const TOKEN_OPERATION = "getAccessToken";
@@ -57,7 +61,7 @@ export interface EiamAuth extends TransportHooks {
  * unknown token is answered with `400 {"error":"invalid_token"}` (not 401): classify says
  * "credential-rejected" so the transport renews the token once and re-sends.
  */
-export function createEiamAuth(api: ApiClient<paths>, options: EiamCredentials): EiamAuth {
+export function createEiamAuth(api: Api, options: EiamCredentials): EiamAuth {
   const { clientId, clientSecret, accessToken } = options;
   const hasGivenToken = typeof accessToken === "string" && accessToken.trim() !== "";
   if (!hasGivenToken || clientId !== undefined || clientSecret !== undefined) {

@@ -50,7 +50,7 @@ function documentedNoticeId(body: SendInSiteNoticeResponse): SentInSiteNotice {
 /** A client for Bamboo Cloud IDaaS EIAM in-site notices. */
 export function createEiamClient(options: EiamClientOptions): EiamClient {
   let auth: EiamAuth | undefined;
-  const api = createApiClient<paths>({
+  const api = createApiClient<paths, typeof operations>({
     vendor: VENDOR,
     operations,
     options,

@@ -90,38 +90,44 @@ export type { SendInit } from "./openapi-fetch-adapter.js";
 
 type Sender = (init: SendInit) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
-export interface ApiClient<Paths extends {}> {
+/** The ids of an operation table: a typo does not compile (it would validate against nothing). */
+export type OperationId<Ops extends OperationTable> = Extract<keyof Ops, string>;
+
+export interface ApiClient<Paths extends {}, Ops extends OperationTable = OperationTable> {
   readonly vendor: string;
   readonly raw: Client<Paths>;
   readonly logger: LevelledLogger;
   readonly baseUrl: string;
-  readonly operations: OperationTable;
+  readonly operations: Ops;
   /** Validate, send, read: never throws for a vendor's answer (only for bad input, timeouts, network). */
-  exchange(operationId: string, input: RequestInput, send: Sender, call?: CallOptions): Promise<Exchange>;
+  exchange(operationId: OperationId<Ops>, input: RequestInput, send: Sender, call?: CallOptions): Promise<Exchange>;
   /**
    * The call's options with its one deadline fixed now: pass the result to every exchange of a
    * call that makes several (a ZStack job's submit and polls), so that all share that deadline.
    */
   startCall<C extends CallOptions>(call?: C): C & { deadline: number };
   /** Validate, send, and return the success body; throws the vendor's typed error otherwise. */
-  invoke<T>(operationId: string, input: RequestInput, send: Sender, call?: CallOptions): Promise<T>;
+  invoke<T>(operationId: OperationId<Ops>, input: RequestInput, send: Sender, call?: CallOptions): Promise<T>;
   /** The vendor error for a failed exchange. */
   errorOf(exchange: Exchange): ApiError | ResponseShapeError;
   /** Check a success body against the spec (when enabled) and return it typed. */
   accept<T>(exchange: Exchange): T;
 }
 
-export interface CreateApiClientOptions {
+export interface CreateApiClientOptions<Ops extends OperationTable = OperationTable> {
   vendor: string;
-  operations: OperationTable;
+  /** The generated operation table (`src/generated/operations.ts`). */
+  operations: Ops;
   options: CommonClientOptions;
   errors: VendorErrors;
   /** Builds the vendor's auth hooks; receives the client so it can call its token endpoint. */
-  hooks?: (api: ApiClient<any>) => TransportHooks;
+  hooks?: (api: ApiClient<any, Ops>) => TransportHooks;
 }
 
 /** The shared engine under every vendor client: openapi-fetch plus the signalbridge transport. */
-export function createApiClient<Paths extends {}>(config: CreateApiClientOptions): ApiClient<Paths> {
+export function createApiClient<Paths extends {}, Ops extends OperationTable = OperationTable>(
+  config: CreateApiClientOptions<Ops>,
+): ApiClient<Paths, Ops> {
   const { vendor, operations, options, errors } = config;
   const baseUrl = checkBaseUrl(vendor, options.baseUrl, options.allowInsecureHttp);
   const timeoutMs = checkTimeoutMs(vendor, "timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
@@ -162,7 +168,7 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
     return op;
   };
 
-  const api: ApiClient<Paths> = {
+  const api: ApiClient<Paths, Ops> = {
     vendor,
     raw,
     logger,
@@ -261,7 +267,7 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
       return exchange.body as T;
     },
 
-    async invoke<T>(operationId: string, input: RequestInput, send: Sender, call?: CallOptions): Promise<T> {
+    async invoke<T>(operationId: OperationId<Ops>, input: RequestInput, send: Sender, call?: CallOptions): Promise<T> {
       const exchange = await api.exchange(operationId, input, send, call);
       if (!exchange.ok) throw api.errorOf(exchange);
       return api.accept<T>(exchange);

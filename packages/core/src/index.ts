@@ -27,6 +27,7 @@ export {
   createApiClient,
   describeText,
   type ApiClient,
+  type OperationId,
   type CommonClientOptions,
   type CreateApiClientOptions,
   type Exchange,

@@ -14,7 +14,11 @@ import {
   type Verdict,
 } from "@signalbridge/core";
 import { TOKEN_OPERATIONS, VENDOR } from "./errors.js";
+import type { operations } from "./generated/operations.js";
 import type { components, paths } from "./generated/schema.js";
+
+/** This vendor's engine, typed by its spec's paths and operation table. */
+type Api = ApiClient<paths, typeof operations>;
 
 /** The application's credentials, as issued in the EnOS Management Console. */
 export interface EnosAuthOptions {
@@ -78,7 +82,7 @@ export function encryptionOf(appKey: string, timestamp: number, appSecret: strin
  * - a gateway 401 (`apim_status` 4011 → refresh, 4012 → re-issue) or an in-band 1203
  *   "token expired" renews the token once and re-sends.
  */
-export function createEnosAuth(api: ApiClient<paths>, options: EnosAuthOptions): EnosAuth {
+export function createEnosAuth(api: Api, options: EnosAuthOptions): EnosAuth {
   requireOption(VENDOR, "appKey", options.appKey, "the application's Access Key from the EnOS Management Console");
   requireOption(VENDOR, "appSecret", options.appSecret, "the application's Secret Key from the EnOS Management Console");
   const { appKey, appSecret, userToken } = options;

@@ -75,7 +75,7 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
   requireOption(VENDOR, "orgId", options.orgId, "the OU ID the message rules belong to");
 
   let auth: EnosAuth | undefined;
-  const api = createApiClient<paths>({
+  const api = createApiClient<paths, typeof operations>({
     vendor: VENDOR,
     operations,
     options,

@@ -12,7 +12,11 @@ import {
   type TransportHooks,
   type Verdict,
 } from "@signalbridge/core";
+import type { operations } from "./generated/operations.js";
 import type { components, paths } from "./generated/schema.js";
+
+/** This vendor's engine, typed by its spec's paths and operation table. */
+type Api = ApiClient<paths, typeof operations>;
 import { causeCodesOf, vendorErrorOf } from "./errors.js";
 
 /**
@@ -67,7 +71,7 @@ export interface ZStackAuth extends TransportHooks {
 }
 
 export function createZStackAuth(
-  api: ApiClient<paths>,
+  api: Api,
   options: ZStackAuthOptions | undefined,
   settings: ZStackAuthSettings = {},
 ): ZStackAuth {
@@ -151,7 +155,7 @@ function sessionAuth(given: string | undefined, cache: TokenCache | undefined): 
 }
 
 function accountAuth(
-  api: ApiClient<paths>,
+  api: Api,
   account: { accountName: string; password?: string; passwordSha512?: string; accountType?: string },
   settings: ZStackAuthSettings,
 ): ZStackAuth {
@@ -295,7 +299,7 @@ export function accessKeyStringToSign(method: string, date: string, url: string,
   return `${method.toUpperCase()}\n${date}\n${uri}`;
 }
 
-function accessKeyAuth(api: ApiClient<paths>, accessKeyId: string, accessKeySecret: string, settings: ZStackAuthSettings): ZStackAuth {
+function accessKeyAuth(api: Api, accessKeyId: string, accessKeySecret: string, settings: ZStackAuthSettings): ZStackAuth {
   registerSecret(accessKeySecret);
   const now = settings.now ?? Date.now;
   const formatDate = createDateHeaderFormatter(settings.timeZone ?? "Asia/Shanghai", settings.timeZoneAbbreviation);

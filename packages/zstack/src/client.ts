@@ -16,7 +16,7 @@ import {
 import type { Client } from "openapi-fetch";
 import { createZStackAuth, type ZStackAuth, type ZStackAuthOptions } from "./auth.js";
 import { ZStackApiError, isSessionRejected, zstackErrorFromResponse, zstackErrors } from "./errors.js";
-import { operations } from "./generated/operations.js";
+import { operations, type OperationId } from "./generated/operations.js";
 import type { components, operations as specOperations, paths } from "./generated/schema.js";
 
 type Schemas = components["schemas"];
@@ -158,13 +158,13 @@ function splitTags<T extends ZStackTags>(input: T): { fields: Omit<T, keyof ZSta
 
 export function createZStackClient(options: ZStackClientOptions): ZStackClient {
   let auth!: ZStackAuth;
-  const api: ApiClient<paths> = createApiClient<paths>({
+  const api: ApiClient<paths, typeof operations> = createApiClient<paths, typeof operations>({
     vendor: "zstack",
     operations,
     options,
     errors: zstackErrors,
     hooks: (a) =>
-      (auth = createZStackAuth(a as ApiClient<paths>, options?.auth, {
+      (auth = createZStackAuth(a as ApiClient<paths, typeof operations>, options?.auth, {
         timeZone: options.timeZone,
         timeZoneAbbreviation: options.timeZoneAbbreviation,
       })),
@@ -217,7 +217,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
    * submitted again, once.
    */
   async function runJob(
-    operationId: string,
+    operationId: OperationId,
     input: (jobUuid: string) => RequestInput,
     send: (jobUuid: string, init: SendInit) => Promise<{ data?: unknown; error?: unknown; response: Response }>,
     callOptions: ZStackCallOptions,
