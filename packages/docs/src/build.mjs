@@ -16,6 +16,10 @@ import { quirks } from "./content.mjs";
 import { landingPage } from "./landing.mjs";
 import { externalResources, redocOptionsOf } from "./offline.mjs";
 import { BUILD_DIR, buildReference } from "./reference.mjs";
+import { probeClientBehaviour } from "./client-behaviour.mjs";
+import { ERRORS_PAGE, errorCodesOf } from "./error-codes.mjs";
+import { errorsPage } from "./errors-page.mjs";
+import { internalSources } from "./sources.mjs";
 import { DIST_DIR, DOCS_DIR, loadSite, sampleCoverage } from "./site.mjs";
 
 const normalize = (text) => String(text).replace(/[`*]/g, "").replace(/\s+/g, " ");
@@ -59,16 +63,19 @@ async function build() {
   for (const file of await readdir(assets)) await copyFile(join(assets, file), join(DIST_DIR, "assets", file));
   await copyFile(join(DOCS_DIR, "src", "site.css"), join(DIST_DIR, "assets", "site.css"));
 
-  const pages = { "index.html": landingPage(site) };
-  await writeFile(join(DIST_DIR, "index.html"), pages["index.html"]);
+  const behaviour = await probeClientBehaviour(site, errorCodesOf);
+  const pages = { "index.html": landingPage(site), [ERRORS_PAGE]: errorsPage(site, behaviour) };
+  for (const page of Object.keys(pages)) await writeFile(join(DIST_DIR, page), pages[page]);
   const references = await Promise.all(site.map((v) => buildReference(site, v, DIST_DIR)));
   site.forEach((v, i) => (pages[v.page] = references[i]));
 
   const offline = [];
   for (const [page, html] of Object.entries(pages)) {
     for (const r of externalResources(html)) offline.push(`${page}: ${r}`);
-    if (page !== "index.html" && redocOptionsOf(html)?.disableTelemetry !== true) offline.push(`${page}: Redoc telemetry is not disabled`);
+    if (site.some((v) => v.page === page) && redocOptionsOf(html)?.disableTelemetry !== true) offline.push(`${page}: Redoc telemetry is not disabled`);
   }
+  const internal = Object.entries(pages).flatMap(([page, html]) => internalSources(html).map((s) => `${page}: …${s}…`));
+  if (internal.length) throw new Error(`docs build failed, pages cite files no reader has (use a public URL):\n  ${internal.join("\n  ")}`);
   if (offline.length) throw new Error(`docs build failed, pages would load from other hosts:\n  ${offline.join("\n  ")}`);
 
   let bytes = 0;

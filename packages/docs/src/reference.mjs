@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DOCS_DIR, headerHtml, samplePath } from "./site.mjs";
 import { localize } from "./offline.mjs";
+import { ERRORS_PAGE, anchorIds } from "./error-codes.mjs";
 
 export const BUILD_DIR = join(DOCS_DIR, ".build");
 
@@ -34,18 +35,19 @@ const sourceMd = (source) =>
   /^https?:\/\/\S+$/.test(source) ? `[${source.replace(/^https?:\/\//, "")}](${source})` : md(source);
 
 /** `x-error-codes` and `x-signalbridge-idempotent` of an operation, as Markdown for its description. */
-export function extensionsMarkdown(op, vendor) {
+export function extensionsMarkdown(op, vendor, idOf = (_vendor, code) => code) {
   const parts = [];
   const codes = op["x-error-codes"] ?? [];
   if (codes.length) {
     const where = (c) =>
       c.arrivesAt === "poll" ? `HTTP ${c.status}, on the poll of the job` : c.status === 200 ? "HTTP 200, in-band" : `HTTP ${c.status}`;
     parts.push(
-      `**Vendor error codes** (\`x-error-codes\`; \`error.code\` of ${vendor.packageName}'s \`ApiError\`):\n\n` +
+      `**Vendor error codes** (\`x-error-codes\`; \`error.code\` of ${vendor.packageName}'s \`ApiError\`; each links to its row in the [error-code reference](${ERRORS_PAGE}#errors-${vendor.key}): what the client does with it and the vendor's text):\n\n` +
         codes
           .map((c) => {
             const extra = [c.action && `Action: ${md(c.action)}`, c.source && `Source: ${sourceMd(String(c.source))}`].filter(Boolean);
-            return `- \`${c.code}\` · ${where(c)} · ${md(c.meaning ?? "")}${extra.length ? ` ${extra.join(" ")}` : ""}`;
+            const code = String(c.code).trim();
+            return `- [\`${code}\`](${ERRORS_PAGE}#${idOf(vendor.key, code)}) · ${where(c)} · ${md(c.meaning ?? "")}${extra.length ? ` ${extra.join(" ")}` : ""}`;
           })
           .join("\n"),
     );
@@ -62,7 +64,8 @@ export function extensionsMarkdown(op, vendor) {
 }
 
 /** The bundled copy of a spec that Redoc renders. */
-export function bundledSpec(vendor) {
+export function bundledSpec(vendor, site = [vendor]) {
+  const idOf = anchorIds(site);
   const spec = structuredClone(vendor.doc);
   const external = JSON.stringify(spec).match(/"\$ref":"(?!#)[^"]*"/g);
   if (external) throw new Error(`${vendor.spec}: external $ref ${external.join(", ")}; specs must be self-contained`);
@@ -71,7 +74,7 @@ export function bundledSpec(vendor) {
     op["x-codeSamples"] = [
       { lang: "TypeScript", label: "TypeScript", source: readFileSync(samplePath(vendor.key, o.operationId), "utf8") },
     ];
-    const extra = extensionsMarkdown(op, vendor);
+    const extra = extensionsMarkdown(op, vendor, idOf);
     if (extra) op.description = `${op.description ?? ""}\n\n${extra}\n`;
   }
   return spec;
@@ -143,7 +146,7 @@ export async function buildReference(site, vendor, distDir) {
   const templateFile = join(BUILD_DIR, `${vendor.key}.hbs`);
   const optionsFile = join(BUILD_DIR, "redoc-options.json");
   const rawFile = join(BUILD_DIR, `${vendor.key}.redoc.html`);
-  await writeFile(specFile, JSON.stringify(bundledSpec(vendor), null, 2));
+  await writeFile(specFile, JSON.stringify(bundledSpec(vendor, site), null, 2));
   await writeFile(templateFile, pageTemplate(site, vendor));
   await writeFile(optionsFile, JSON.stringify(REDOC_OPTIONS));
   // An empty config file, so that the repository's redocly.yaml (lint rules, API aliases) stays out of it.

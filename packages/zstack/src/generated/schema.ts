@@ -279,7 +279,7 @@ export interface components {
          * @example +86-18988887777
          */
         PhoneNumberAdd: string;
-        /** @description The fields of the new at-person (`APIAddSNSDingTalkAtPersonMsg`, body key `params`). Closed: the server drops unknown keys silently, so a misspelt key (such as the seed's `tagUuid`) must fail in the client. */
+        /** @description The fields of the new at-person (`APIAddSNSDingTalkAtPersonMsg`, body key `params`). Closed: the server drops unknown keys silently, so a misspelt key (such as the explorer page's `tagUuid`) must fail in the client. */
         AddSNSDingTalkAtPersonParams: {
             phoneNumber: components["schemas"]["PhoneNumberAdd"];
             /** @description The UUID of the DingTalk endpoint. Required; it must be an existing `SNSDingTalkEndpointVO`, else SYS.1003 "invalid field[endpointUuid], resource[uuid:..] not found". */
