@@ -9,7 +9,7 @@
  * Fails when an operation has no sample (or a sample names no operation), when a quirk's phrase is
  * no longer in its spec, or when a page would fetch anything from another host.
  */
-import { copyFile, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { quirks } from "./content.mjs";
@@ -20,6 +20,8 @@ import { probeClientBehaviour } from "./client-behaviour.mjs";
 import { ERRORS_PAGE, errorCodesOf } from "./error-codes.mjs";
 import { errorsPage } from "./errors-page.mjs";
 import { internalSources } from "./sources.mjs";
+import { cjkCharacters, cjkFontFaces } from "./cjk-font.mjs";
+import { searchIndexScript } from "./search-index.mjs";
 import { DIST_DIR, DOCS_DIR, loadSite, sampleCoverage } from "./site.mjs";
 
 const normalize = (text) => String(text).replace(/[`*]/g, "").replace(/\s+/g, " ");
@@ -61,8 +63,9 @@ async function build() {
 
   const assets = join(DOCS_DIR, "src", "assets");
   for (const file of await readdir(assets)) await copyFile(join(assets, file), join(DIST_DIR, "assets", file));
-  await copyFile(join(DOCS_DIR, "src", "site.css"), join(DIST_DIR, "assets", "site.css"));
 
+  const searchIndex = searchIndexScript(site);
+  await writeFile(join(DIST_DIR, "assets", "search-index.js"), searchIndex);
   const behaviour = await probeClientBehaviour(site, errorCodesOf);
   const pages = { "index.html": landingPage(site), [ERRORS_PAGE]: errorsPage(site, behaviour) };
   for (const page of Object.keys(pages)) await writeFile(join(DIST_DIR, page), pages[page]);
@@ -78,6 +81,15 @@ async function build() {
   if (internal.length) throw new Error(`docs build failed, pages cite files no reader has (use a public URL):\n  ${internal.join("\n  ")}`);
   if (offline.length) throw new Error(`docs build failed, pages would load from other hosts:\n  ${offline.join("\n  ")}`);
 
+  // The CJK font, cut to the characters of the pages: their markup (not Redoc's script bundle,
+  // whose own CJK strings are never shown) and the spec copies Redoc renders.
+  const texts = Object.values(pages).map((html) => html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, ""));
+  for (const v of site) texts.push(await readFile(join(BUILD_DIR, `${v.key}.json`), "utf8"));
+  texts.push(searchIndex);
+  const font = await cjkFontFaces(cjkCharacters(texts));
+  if (font.missing.length) throw new Error(`docs build failed, no glyph in the CJK font for: ${font.missing.join(" ")}`);
+  await writeFile(join(DIST_DIR, "assets", "site.css"), (await readFile(join(DOCS_DIR, "src", "site.css"), "utf8")) + "\n" + font.css);
+
   let bytes = 0;
   for (const file of await readdir(DIST_DIR, { recursive: true })) {
     const s = await stat(join(DIST_DIR, file));
@@ -86,6 +98,7 @@ async function build() {
   const ops = site.reduce((n, v) => n + v.operations.length, 0);
   console.log(
     `docs: ${Object.keys(pages).length} pages (${Object.keys(pages).join(", ")}), ${ops} operations with samples, ` +
+      `CJK font subset ${font.glyphs} characters, ${(font.bytes / 1024).toFixed(1)} KiB woff2; ` +
       `${(bytes / 1024 / 1024).toFixed(1)} MiB in dist/ [${Date.now() - started} ms]`,
   );
 }

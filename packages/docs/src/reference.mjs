@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { DOCS_DIR, headerHtml, samplePath } from "./site.mjs";
 import { localize } from "./offline.mjs";
 import { ERRORS_PAGE, anchorIds } from "./error-codes.mjs";
+import { CJK_FAMILY } from "./cjk-font.mjs";
 
 export const BUILD_DIR = join(DOCS_DIR, ".build");
 
@@ -22,6 +23,15 @@ export const REDOC_OPTIONS = {
   // Where the spec says how the vendor's docs and its server differ, show it.
   showExtensions: ["x-vendor-docs-say", "x-server-does"],
   jsonSamplesExpandLevel: 3,
+  // Redoc's own font stacks, with the site's CJK subset first (its unicode-range holds only the
+  // Chinese characters of the pages, so everything else keeps Redoc's fonts).
+  theme: {
+    typography: {
+      fontFamily: `"${CJK_FAMILY}", Roboto, sans-serif`,
+      headings: { fontFamily: `"${CJK_FAMILY}", Montserrat, sans-serif` },
+      code: { fontFamily: `"${CJK_FAMILY}", Courier, monospace` },
+    },
+  },
 };
 
 const oneLine = (text) => String(text).replace(/\s*\n\s*/g, " ").trim();
@@ -63,12 +73,20 @@ export function extensionsMarkdown(op, vendor, idOf = (_vendor, code) => code) {
   return parts.join("\n\n");
 }
 
+/** `code` spans as plain text, for the fields Redoc does not render as Markdown. */
+export const plainCode = (text) => String(text).replace(/`([^`]*)`/g, "$1");
+
 /** The bundled copy of a spec that Redoc renders. */
 export function bundledSpec(vendor, site = [vendor]) {
   const idOf = anchorIds(site);
   const spec = structuredClone(vendor.doc);
   const external = JSON.stringify(spec).match(/"\$ref":"(?!#)[^"]*"/g);
   if (external) throw new Error(`${vendor.spec}: external $ref ${external.join(", ")}; specs must be self-contained`);
+  // Redoc shows server texts verbatim, not as Markdown: drop the code marks instead of showing them.
+  for (const server of spec.servers ?? []) {
+    if (server.description) server.description = plainCode(server.description);
+    for (const variable of Object.values(server.variables ?? {})) if (variable.description) variable.description = plainCode(variable.description);
+  }
   for (const o of vendor.operations) {
     const op = spec.paths[o.path][o.method.toLowerCase()];
     op["x-codeSamples"] = [

@@ -153,8 +153,14 @@ export function headerHtml(site, current) {
     ${tab("index.html", "Overview", "index")}
     ${site.map((v) => tab(v.page, v.name, v.key)).join("\n    ")}
     ${tab("errors.html", "Error codes", "errors")}
+    <div class="sb-search" role="search">
+      <input type="search" placeholder="Search all vendors: operations, fields, error codes" aria-label="Search all vendors" autocomplete="off">
+      <ol class="sb-results" hidden></ol>
+    </div>
   </nav>
   ${ops}
 </header>
-<script>${HEADER_HEIGHT_SCRIPT}</script>`;
+<script>${HEADER_HEIGHT_SCRIPT}</script>
+<script src="assets/search-index.js"></script>
+<script src="assets/search.js"></script>`;
 }
