@@ -83,3 +83,9 @@ export async function cjkFontFaces(chars) {
   const header = `/* ${CJK_FONT.name} (${CJK_FONT.licence}, ${CJK_FONT.licenceUrl}), from ${CJK_FONT.package}, subset to the ${chars.length - missing.length} CJK characters of this site. */`;
   return { css: [header, ...rules].join("\n") + "\n", bytes, glyphs: chars.length - missing.length, missing };
 }
+
+/** The licence of the font the site ships (every page that has a footer says it). */
+export function fontNotice() {
+  return `<p class="sb-font-notice">Chinese text is set in <a href="${CJK_FONT.upstream}">${CJK_FONT.name}</a>, licensed under the
+  <a href="${CJK_FONT.licenceUrl}">${CJK_FONT.licence}</a>, shipped as a subset of the npm package <code>${CJK_FONT.package}</code> made when the site is built.</p>`;
+}

@@ -8,6 +8,7 @@ import { anchorIds, arrival, errorCodesOf } from "./error-codes.mjs";
 import { retryText } from "./client-behaviour.mjs";
 import { escapeHtml, headerHtml, inlineMarkdown } from "./site.mjs";
 import { sourceHtml } from "./sources.mjs";
+import { fontNotice } from "./cjk-font.mjs";
 
 /** What the client did, grouped: operations with the same behaviour share one line. */
 function behaviourGroups(vendor, entry, behaviour) {
@@ -99,7 +100,8 @@ ${headerHtml(site, "errors")}
   <nav class="sb-toc" aria-label="Vendors">${site.map((v) => `<a href="#errors-${v.key}">${escapeHtml(v.name)}</a>`).join(" · ")}</nav>
   ${sections}
 </main>
-<footer class="sb-footer">Built from ${site.map((v) => `<code>${escapeHtml(v.spec)}</code>`).join(", ")}. Every page of this site works offline.</footer>
+<footer class="sb-footer">Built from ${site.map((v) => `<code>${escapeHtml(v.spec)}</code>`).join(", ")}. Every page of this site works offline.
+  ${fontNotice()}</footer>
 </body>
 </html>
 `;
