@@ -67,7 +67,7 @@ export const quirks = {
       shownIn: [{ text: "not necessarily the host the client used" }],
       sources: [
         { label: "zstackio/zstack RestServer.java (the job location)", href: ZS_REST },
-        { label: "terraform-zstack-modules/zstack-sdk-go (httpWait rebuilds the poll URL)", href: "https://github.com/terraform-zstack-modules/zstack-sdk-go" },
+        { label: "terraform-zstack-modules/zstack-sdk-go zstack_http_client.go (httpWait rebuilds the poll URL)", href: "https://github.com/terraform-zstack-modules/zstack-sdk-go/blob/1741bf0ab750f4dfc3bd1a307cc5365bd839db4d/pkg/client/zstack_http_client.go" },
       ],
     },
     {
@@ -169,7 +169,7 @@ export const quirks = {
       ],
       sources: [
         { label: "EnOS APIM: Get Access Token", href: "https://support.enos-iot.com/docs/apim/zh_CN/3.0.0/token/get_access_token" },
-        { label: "EnvisionDoc: invoke API with access token", href: "https://github.com/EnvisionDoc/api_en/blob/master/token/invoke_api_with_access_token.md" },
+        { label: "EnvisionDoc: invoke API with access token", href: "https://github.com/EnvisionDoc/api_en/blob/2a9f291fd51af29557f21d2b449460994e4fb0c5/token/invoke_api_with_access_token.md" },
       ],
     },
   ],
