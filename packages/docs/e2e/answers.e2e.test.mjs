@@ -336,7 +336,8 @@ describe("5. landing page and reference details", () => {
           const pre = block.querySelector("pre");
           if (!pre || !pre.offsetParent) continue;
           const p = pre.getBoundingClientRect();
-          for (const b of block.querySelectorAll("button")) {
+          // The block's controls (copy, expand/collapse all); the +/- toggles inside JSON samples are part of the code.
+          for (const b of block.querySelectorAll('[data-component-name="CodeBlock/CodeBlockControls"] button, [data-testid="copy-button"]')) {
             const r = b.getBoundingClientRect();
             if (r.width && r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top) out.push(pre.textContent.slice(0, 40));
           }

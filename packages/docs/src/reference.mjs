@@ -12,7 +12,6 @@ import { dirname, join } from "node:path";
 import { DOCS_DIR, headerHtml, samplePath } from "./site.mjs";
 import { localize } from "./offline.mjs";
 import { ERRORS_PAGE, anchorIds } from "./error-codes.mjs";
-import { CJK_FAMILY } from "./cjk-font.mjs";
 
 export const BUILD_DIR = join(DOCS_DIR, ".build");
 
@@ -23,15 +22,6 @@ export const REDOC_OPTIONS = {
   // Where the spec says how the vendor's docs and its server differ, show it.
   showExtensions: ["x-vendor-docs-say", "x-server-does"],
   jsonSamplesExpandLevel: 3,
-  // Redoc's own font stacks, with the site's CJK subset first (its unicode-range holds only the
-  // Chinese characters of the pages, so everything else keeps Redoc's fonts).
-  theme: {
-    typography: {
-      fontFamily: `"${CJK_FAMILY}", Roboto, sans-serif`,
-      headings: { fontFamily: `"${CJK_FAMILY}", Montserrat, sans-serif` },
-      code: { fontFamily: `"${CJK_FAMILY}", Courier, monospace` },
-    },
-  },
 };
 
 const oneLine = (text) => String(text).replace(/\s*\n\s*/g, " ").trim();
