@@ -32,8 +32,8 @@ The reference pages show one for every operation, next to the request payload.</
 `;
 
 // Public copies of the server code the ZStack facts were read in (repository files at a commit).
-const ZS_REST = "https://github.com/zstackio/zstack/blob/0b3088b716661b200ba9eb184062a2a8debac25a/rest/src/main/java/org/zstack/rest/RestServer.java";
-const ZS_INTRO = "https://github.com/zstackio/zstack/blob/3ca40608dcdd278d00b204805581b210e4b4450d/rest/src/main/resources/doc/RestIntroduction_zh_cn.md";
+const ZS_REST = "https://github.com/zstackio/zstack/blob/5a29293bd53c98a38488fb8b71d54531012d3dae/rest/src/main/java/org/zstack/rest/RestServer.java";
+const ZS_INTRO = "https://github.com/zstackio/zstack/blob/5a29293bd53c98a38488fb8b71d54531012d3dae/rest/src/main/resources/doc/RestIntroduction_zh_cn.md";
 const ZSV_SNS = "https://github.com/ZSvirt/zsvirt/blob/4aeacf241f6fb4747de90fa3b6aa2788781d903d/premium/sns/src/main/java/org/zstack/sns";
 
 export const quirks = {

@@ -28,7 +28,8 @@ export function errorCodesOf(vendor) {
         byCode.set(code, entry);
       }
       entry.meaningZh ??= c.message_zh;
-      if (c.source && !entry.sources.includes(String(c.source))) entry.sources.push(String(c.source));
+      // A source may name several files ("a; b"): each is listed once per code.
+      for (const part of String(c.source ?? "").split(/;\s+/)) if (part.trim() && !entry.sources.includes(part.trim())) entry.sources.push(part.trim());
       entry.operations.push({ operationId: o.operationId, route: o.route, status: c.status, arrivesAt: c.arrivesAt, meaning: c.meaning ?? "", entry: c });
     }
   }

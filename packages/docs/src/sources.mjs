@@ -13,9 +13,17 @@ export function internalSources(html) {
   return [...html.matchAll(INTERNAL_SOURCE)].map((m) => html.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40).replace(/\s+/g, " "));
 }
 
-/** A source as HTML: a URL becomes a link (shown without its scheme), anything else stays text. */
+/**
+ * What a link to a source says: for a repository file its repository, file name and commit
+ * (`zstackio/zstack identity.xml @5a29293`), otherwise the address without its scheme.
+ */
+export function sourceLabel(url) {
+  const gh = /^https:\/\/github\.com\/([^/]+\/[^/]+)\/(?:blob|tree)\/([0-9a-f]{7,40})\/?(.*)$/.exec(url);
+  if (gh) return `${gh[1]} ${gh[3].split("/").pop() || gh[3] || ""} @${gh[2].slice(0, 7)}`.replace(/\s+/g, " ");
+  return url.replace(/^https?:\/\//, "");
+}
+
+/** A source as HTML: every URL in it becomes a link, the rest stays text. */
 export function sourceHtml(source) {
-  const s = String(source).trim();
-  if (/^https?:\/\/\S+$/.test(s)) return `<a href="${escapeHtml(s)}">${escapeHtml(s.replace(/^https?:\/\//, ""))}</a>`;
-  return escapeHtml(s).replace(/https?:\/\/[^\s,;)]+/g, (u) => `<a href="${u}">${u.replace(/^https?:\/\//, "")}</a>`);
+  return escapeHtml(String(source).trim()).replace(/https?:\/\/[^\s,;)]+/g, (u) => `<a href="${u}">${escapeHtml(sourceLabel(u.replace(/&amp;/g, "&")))}</a>`);
 }
