@@ -72,6 +72,14 @@ export function bundledSpec(vendor, site = [vendor]) {
   const spec = structuredClone(vendor.doc);
   const external = JSON.stringify(spec).match(/"\$ref":"(?!#)[^"]*"/g);
   if (external) throw new Error(`${vendor.spec}: external $ref ${external.join(", ")}; specs must be self-contained`);
+  // The abbreviations the spec's texts cite sources by (ZS, ZSV, EXP, …), with their links, as the
+  // last section of the overview, so that a reader can open every source the page names.
+  const sources = spec.info?.["x-sources"];
+  if (sources && typeof sources === "object") {
+    spec.info.description =
+      `${spec.info.description ?? ""}\n\n## Sources\nThe texts of this reference name their sources by these abbreviations:\n\n` +
+      Object.entries(sources).map(([abbr, text]) => `- **${abbr}**: ${String(text).replace(/(https?:\/\/[^\s,;)]+)/g, "<$1>")}`).join("\n") + "\n";
+  }
   // Redoc shows server texts verbatim, not as Markdown: drop the code marks instead of showing them.
   for (const server of spec.servers ?? []) {
     if (server.description) server.description = plainCode(server.description);

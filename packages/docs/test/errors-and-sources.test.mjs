@@ -95,6 +95,19 @@ describe("citations", () => {
     expect(internalSources("https://support.enos-iot.com/docs/app-portal-api/en/3.0.0/application/create_message_rule.html")).toEqual([]);
   });
 
+  test("the abbreviations a spec cites sources by are resolved on its page, with their links", () => {
+    for (const v of site) {
+      const legend = v.doc.info?.["x-sources"];
+      if (!legend) continue;
+      const description = definitionOf(read(v.page)).info.description;
+      expect(description).toContain("## Sources");
+      for (const [abbr, text] of Object.entries(legend)) {
+        expect(String(text), abbr).toMatch(/^https:\/\//);
+        expect(description).toContain(`- **${abbr}**: <${String(text).split(" ")[0]}>`);
+      }
+    }
+  });
+
   test("repository sources name a commit", () => {
     for (const p of sitePages()) {
       // The page's own text and the spec it renders; Redoc's script bundle cites its own sources.
