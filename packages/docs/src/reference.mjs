@@ -66,10 +66,26 @@ export function extensionsMarkdown(op, vendor, idOf = (_vendor, code) => code) {
 /** `code` spans as plain text, for the fields Redoc does not render as Markdown. */
 export const plainCode = (text) => String(text).replace(/`([^`]*)`/g, "$1");
 
+/**
+ * Example summaries name the authors' seed copies of vendor pages (the vendor tests trace examples
+ * to them); a reader gets the vendor page each one copies, from `info.x-seed-documents`.
+ */
+export function withPublicSeeds(spec) {
+  const seeds = spec.info?.["x-seed-documents"];
+  if (!seeds) return spec;
+  delete spec.info["x-seed-documents"];
+  let json = JSON.stringify(spec);
+  for (const [file, url] of Object.entries(seeds)) {
+    const name = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    json = json.replace(new RegExp(`(?:the seed document\\s+)?\`?(?:\\.\\./)?(?:shared/seeds/)?${name}\`?`, "g"), `the vendor page ${url}`);
+  }
+  return JSON.parse(json);
+}
+
 /** The bundled copy of a spec that Redoc renders. */
 export function bundledSpec(vendor, site = [vendor]) {
   const idOf = anchorIds(site);
-  const spec = structuredClone(vendor.doc);
+  const spec = withPublicSeeds(structuredClone(vendor.doc));
   const external = JSON.stringify(spec).match(/"\$ref":"(?!#)[^"]*"/g);
   if (external) throw new Error(`${vendor.spec}: external $ref ${external.join(", ")}; specs must be self-contained`);
   // The abbreviations the spec's texts cite sources by (ZS, ZSV, EXP, …), with their links, as the
