@@ -69,6 +69,8 @@ describe("1. error codes", () => {
         }
       }
     }
+    // Nothing sticks out of the window: the page scrolls only down.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
     // What the reader searched for and could not find.
     for (const code of ["31602", "NOTICE.0004", "SYS.1007", "4011", "invalid_token"]) expect(text).toContain(code);
     await page.screenshot({ path: join(RESULTS, "errors.png") });

@@ -69,10 +69,10 @@ export function errorsPage(site, behaviour) {
       return `<section id="errors-${v.key}" class="sb-vendor">
   <h2>${escapeHtml(v.name)} <span class="sb-version">${codes.length} codes</span></h2>
   <p class="sb-codes-index">${vendorCodesIndex(v, idOf)}</p>
-  <table class="sb-table sb-errors">
+  <div class="sb-table-scroll"><table class="sb-table sb-errors">
     <thead><tr><th>Code</th><th>Arrives as</th><th>Meaning</th><th>Vendor's text (中文)</th><th>Client retries?</th><th>Client throws</th><th>Operations</th><th>Source</th></tr></thead>
     <tbody>${codes.map((e) => codeRow(v, e, behaviour, idOf)).join("\n")}</tbody>
-  </table>
+  </table></div>
 </section>`;
     })
     .join("\n");
