@@ -96,7 +96,7 @@ async function probeOne(sb, vendorKey, operationId, entry) {
   const plan = PLANS[vendorKey];
   const calls = plan.calls(sb);
   const call = calls[operationId];
-  if (!call) throw new Error(`docs: no probe call for ${vendorKey} ${operationId}; add one to src/client-behaviour.mjs`);
+  if (!call) throw new Error(`docs: no probe call for ${vendorKey} ${operationId} (it has x-error-codes): add "${operationId}: (c) => c.<method>(…)" to PLANS.${vendorKey}.calls in packages/docs/src/client-behaviour.mjs`);
   const invoke = typeof call === "function" ? call : calls[call.via];
   const server = sb[vendorKey];
   const target = plan.target(operationId, entry);
