@@ -10,85 +10,29 @@
  *
  * Run `npm run build` first (the root `npm run test:e2e` does).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { quirks } from "../src/content.mjs";
-import { serveDocs } from "../src/serve.mjs";
-import { DIST_DIR, DOCS_DIR, loadSite, samplePath, sitePages } from "../src/site.mjs";
+import { anchorIds, errorCodesOf } from "../src/error-codes.mjs";
+import { loadSite, samplePath, sitePages } from "../src/site.mjs";
+import { RESULTS, expectClean, openTab as openTabIn, startBrowser, waitForRedoc } from "./browser.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const RESULTS = join(DOCS_DIR, "test-results");
 const site = loadSite();
 const pages = sitePages();
 
 let docs;
-let browser;
-let context;
+let session;
+const openTab = () => openTabIn(session.context);
 
 beforeAll(async () => {
-  if (!existsSync(join(DIST_DIR, "index.html"))) throw new Error("dist/ is missing: run `npm run build` first");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  await mkdir(RESULTS, { recursive: true });
-  docs = await serveDocs({ port: 0, host: "127.0.0.1" });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  context.setDefaultTimeout(15_000);
+  session = await startBrowser();
+  docs = session.docs;
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await docs?.close();
+  await session?.close();
 });
-
-/** The host a request goes to; blob: URLs belong to the page that made them, data: URLs to no host. */
-function hostOf(url) {
-  if (url.startsWith("data:")) return "(inline data)";
-  const u = new URL(url.startsWith("blob:") ? url.slice(5) : url);
-  return u.hostname;
-}
-
-/** A new tab that records every request, console error, page error and failed response. */
-async function openTab() {
-  const page = await context.newPage();
-  const log = { requests: [], errors: [] };
-  page.on("request", (r) => log.requests.push(r.url()));
-  page.on("console", (m) => m.type() === "error" && log.errors.push(`console: ${m.text()} (${m.location().url})`));
-  page.on("pageerror", (e) => log.errors.push(`page error: ${e.message}`));
-  // ERR_ABORTED: a request cancelled because the test navigated away, not a failure of the page.
-  page.on("requestfailed", (r) => r.failure()?.errorText !== "net::ERR_ABORTED" && log.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on("response", (r) => r.status() >= 400 && log.errors.push(`HTTP ${r.status()}: ${r.url()}`));
-  return { page, log };
-}
-
-/** Fails on any request to a host but 127.0.0.1 and on any error seen so far. */
-function expectClean(log) {
-  const elsewhere = log.requests.filter((url) => !["127.0.0.1", "(inline data)"].includes(hostOf(url)));
-  expect(elsewhere, "requests to other hosts").toEqual([]);
-  expect(log.errors, "console errors").toEqual([]);
-  expect(log.requests.length).toBeGreaterThan(0);
-}
-
-/** Redoc hydrates the server-rendered page asynchronously; wait until React owns it. */
-async function waitForRedoc(page) {
-  await page.waitForFunction(() => {
-    const a = document.querySelector("#redoc .menu-content a");
-    return a !== null && Object.keys(a).some((k) => k.startsWith("__reactFiber"));
-  });
-}
 
 const normalize = (s) => s.replace(/\s+/g, " ").trim();
 const exactly = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
@@ -125,6 +69,9 @@ describe("every page", () => {
       await page.getByRole("heading", { name: v.title }).first().waitFor();
       // Every operation is named in the header strip and the menu has one group per tag.
       for (const o of v.operations) expect(await page.locator(`.sb-ops a[data-operation-id="${o.operationId}"]`).count()).toBe(1);
+    } else if (p.key === "errors") {
+      const idOf = anchorIds(site);
+      for (const v of site) for (const e of errorCodesOf(v)) await page.locator(`tr[id="${idOf(v.key, e.code)}"]`).waitFor();
     } else {
       for (const v of site) {
         for (const o of v.operations) {

@@ -9,13 +9,19 @@
  * Fails when an operation has no sample (or a sample names no operation), when a quirk's phrase is
  * no longer in its spec, or when a page would fetch anything from another host.
  */
-import { copyFile, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { quirks } from "./content.mjs";
 import { landingPage } from "./landing.mjs";
 import { externalResources, redocOptionsOf } from "./offline.mjs";
 import { BUILD_DIR, buildReference } from "./reference.mjs";
+import { probeClientBehaviour } from "./client-behaviour.mjs";
+import { ERRORS_PAGE, errorCodesOf } from "./error-codes.mjs";
+import { errorsPage } from "./errors-page.mjs";
+import { internalSources } from "./sources.mjs";
+import { cjkCharacters, cjkFontFaces } from "./cjk-font.mjs";
+import { searchIndexScript } from "./search-index.mjs";
 import { DIST_DIR, DOCS_DIR, loadSite, sampleCoverage } from "./site.mjs";
 
 const normalize = (text) => String(text).replace(/[`*]/g, "").replace(/\s+/g, " ");
@@ -57,19 +63,32 @@ async function build() {
 
   const assets = join(DOCS_DIR, "src", "assets");
   for (const file of await readdir(assets)) await copyFile(join(assets, file), join(DIST_DIR, "assets", file));
-  await copyFile(join(DOCS_DIR, "src", "site.css"), join(DIST_DIR, "assets", "site.css"));
 
-  const pages = { "index.html": landingPage(site) };
-  await writeFile(join(DIST_DIR, "index.html"), pages["index.html"]);
+  const searchIndex = searchIndexScript(site);
+  await writeFile(join(DIST_DIR, "assets", "search-index.js"), searchIndex);
+  const behaviour = await probeClientBehaviour(site, errorCodesOf);
+  const pages = { "index.html": landingPage(site), [ERRORS_PAGE]: errorsPage(site, behaviour) };
+  for (const page of Object.keys(pages)) await writeFile(join(DIST_DIR, page), pages[page]);
   const references = await Promise.all(site.map((v) => buildReference(site, v, DIST_DIR)));
   site.forEach((v, i) => (pages[v.page] = references[i]));
 
   const offline = [];
   for (const [page, html] of Object.entries(pages)) {
     for (const r of externalResources(html)) offline.push(`${page}: ${r}`);
-    if (page !== "index.html" && redocOptionsOf(html)?.disableTelemetry !== true) offline.push(`${page}: Redoc telemetry is not disabled`);
+    if (site.some((v) => v.page === page) && redocOptionsOf(html)?.disableTelemetry !== true) offline.push(`${page}: Redoc telemetry is not disabled`);
   }
+  const internal = Object.entries(pages).flatMap(([page, html]) => internalSources(html).map((s) => `${page}: …${s}…`));
+  if (internal.length) throw new Error(`docs build failed, pages cite files no reader has (use a public URL):\n  ${internal.join("\n  ")}`);
   if (offline.length) throw new Error(`docs build failed, pages would load from other hosts:\n  ${offline.join("\n  ")}`);
+
+  // The CJK font, cut to the characters of the pages: their markup (not Redoc's script bundle,
+  // whose own CJK strings are never shown) and the spec copies Redoc renders.
+  const texts = Object.values(pages).map((html) => html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, ""));
+  for (const v of site) texts.push(await readFile(join(BUILD_DIR, `${v.key}.json`), "utf8"));
+  texts.push(searchIndex);
+  const font = await cjkFontFaces(cjkCharacters(texts));
+  if (font.missing.length) throw new Error(`docs build failed, no glyph in the CJK font for: ${font.missing.join(" ")}`);
+  await writeFile(join(DIST_DIR, "assets", "site.css"), (await readFile(join(DOCS_DIR, "src", "site.css"), "utf8")) + "\n" + font.css);
 
   let bytes = 0;
   for (const file of await readdir(DIST_DIR, { recursive: true })) {
@@ -79,6 +98,7 @@ async function build() {
   const ops = site.reduce((n, v) => n + v.operations.length, 0);
   console.log(
     `docs: ${Object.keys(pages).length} pages (${Object.keys(pages).join(", ")}), ${ops} operations with samples, ` +
+      `CJK font subset ${font.glyphs} characters, ${(font.bytes / 1024).toFixed(1)} KiB woff2; ` +
       `${(bytes / 1024 / 1024).toFixed(1)} MiB in dist/ [${Date.now() - started} ms]`,
   );
 }

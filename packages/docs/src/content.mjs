@@ -31,7 +31,10 @@ the vendor's documentation disagrees.</p>
 The reference pages show one for every operation, next to the request payload.</p>
 `;
 
-const NOTES = "vendor-notes";
+// Public copies of the server code the ZStack facts were read in (repository files at a commit).
+const ZS_REST = "https://github.com/zstackio/zstack/blob/5a29293bd53c98a38488fb8b71d54531012d3dae/rest/src/main/java/org/zstack/rest/RestServer.java";
+const ZS_INTRO = "https://github.com/zstackio/zstack/blob/5a29293bd53c98a38488fb8b71d54531012d3dae/rest/src/main/resources/doc/RestIntroduction_zh_cn.md";
+const ZSV_SNS = "https://github.com/ZSvirt/zsvirt/blob/4aeacf241f6fb4747de90fa3b6aa2788781d903d/premium/sns/src/main/java/org/zstack/sns";
 
 export const quirks = {
   zstack: [
@@ -49,8 +52,9 @@ export const quirks = {
         { operationId: "getApiJobResult", text: "still running; the body is an empty {}" },
       ],
       sources: [
-        { label: `${NOTES}/zstack.md §1.1 and §3 (sync vs async, polling)` },
-        { label: "zstackio/zstack RestServer.sendMessage / handleJobQuery; ZSvirt/zsvirt APIAddSNSDingTalkAtPersonMsg (extends APICreateMessage)" },
+        { label: "zstackio/zstack RestServer.java (sendMessage, handleJobQuery)", href: ZS_REST },
+        { label: "ZSvirt/zsvirt APIAddSNSDingTalkAtPersonMsg.java (extends APICreateMessage)", href: `${ZSV_SNS}/platform/dingtalk/APIAddSNSDingTalkAtPersonMsg.java` },
+        { label: "zstackio/zstack RestIntroduction_zh_cn.md (the REST manual: all but login APIs are async)", href: ZS_INTRO },
         { label: "API explorer: AddSNSDingTalkAtPerson", href: "https://docs.zstack-cloud.com/docs/api-explorer/en/cloud/explorer/AddSNSDingTalkAtPerson" },
       ],
     },
@@ -62,7 +66,8 @@ export const quirks = {
         the client does the same, polling <code>{baseUrl}/v1/api-jobs/{uuid}</code> with the job uuid.</p>`,
       shownIn: [{ text: "not necessarily the host the client used" }],
       sources: [
-        { label: `${NOTES}/zstack.md §3 (the location host) and §5 (Java ZSClient.pollResult, Go httpWait)` },
+        { label: "zstackio/zstack RestServer.java (the job location)", href: ZS_REST },
+        { label: "terraform-zstack-modules/zstack-sdk-go zstack_http_client.go (httpWait rebuilds the poll URL)", href: "https://github.com/terraform-zstack-modules/zstack-sdk-go/blob/1741bf0ab750f4dfc3bd1a307cc5365bd839db4d/pkg/client/zstack_http_client.go" },
       ],
     },
     {
@@ -76,8 +81,8 @@ export const quirks = {
         { operationId: "RemoveSNSDingTalkAtPerson", text: "must travel as %2B" },
       ],
       sources: [
-        { label: `${NOTES}/zstack.md §1.1 (phone format) and §1.4 (remove path)` },
-        { label: "ZSvirt/zsvirt premium/sns SNSApiInterceptor.java" },
+        { label: "ZSvirt/zsvirt SNSApiInterceptor.java (the phone check)", href: `${ZSV_SNS}/SNSApiInterceptor.java` },
+        { label: "API explorer: AddSNSDingTalkAtPerson", href: "https://docs.zstack-cloud.com/docs/api-explorer/en/cloud/explorer/AddSNSDingTalkAtPerson" },
       ],
     },
     {
@@ -86,7 +91,10 @@ export const quirks = {
         <code>ID.1001</code>: as a 503 for a synchronous call, on the poll for an asynchronous one. The
         client logs in again once and repeats the call when that is safe.</p>`,
       shownIn: [{ text: "there is no 401" }],
-      sources: [{ label: `${NOTES}/zstack.md §2.2 (using the session)` }],
+      sources: [
+        { label: "zstackio/zstack RestIntroduction_zh_cn.md (sessions)", href: ZS_INTRO },
+        { label: "zstackio/zstack RestServer.java", href: ZS_REST },
+      ],
     },
   ],
   eiam: [
@@ -97,7 +105,6 @@ export const quirks = {
         sends. The client reads both and returns <code>notice_id</code>.</p>`,
       shownIn: [{ operationId: "sendInSiteNotice", text: "spells it noitce_id, and that is what the server sends" }],
       sources: [
-        { label: `${NOTES}/bamboocloud-eiam.md §4 and open question 5` },
         { label: "EIAM: Send in-site notice (asyncSend)", href: "https://open.bccastle.com/en/development/eiam/api/message/asyncsend.html" },
       ],
     },
@@ -113,7 +120,6 @@ export const quirks = {
         { operationId: "sendInSiteNotice", text: "for an expired or unknown token" },
       ],
       sources: [
-        { label: `${NOTES}/bamboocloud-eiam.md §1.1 and §1.2` },
         { label: "EIAM: Authentication interface", href: "https://open.bccastle.com/en/development/eiam/api/authentication.html" },
         { label: "IDaaS OAuth2 error list", href: "https://open.bccastle.com/development/standard-protocol/oauth2/oauth-error-list.html" },
       ],
@@ -124,7 +130,10 @@ export const quirks = {
         before comparing. <code>NOTICE.INSITE.0003</code> (daily in-site quota) comes as 400, not 429,
         and retrying the same day does not help.</p>`,
       shownIn: [{ text: "clients trim codes before comparing" }],
-      sources: [{ label: `${NOTES}/bamboocloud-eiam.md §3` }],
+      sources: [
+        { label: "EIAM: Send in-site notice (asyncSend), error codes", href: "https://open.bccastle.com/en/development/eiam/api/message/asyncsend.html" },
+        { label: "EIAM: the same page in Chinese", href: "https://open.bccastle.com/development/eiam/api/message/asyncsend.html" },
+      ],
     },
   ],
   enos: [
@@ -140,7 +149,7 @@ export const quirks = {
         { operationId: "createMessageRules", text: "a non-zero code is treated as" },
       ],
       sources: [
-        { label: `${NOTES}/enos.md §4 (response envelope, errors, HTTP statuses)` },
+        { label: "EnOS App Portal: Create Message Rules (zh_CN 3.0.0, error codes)", href: "https://support.enos-iot.com/app-portal-api/zh_CN/3.0.0/application/create_message_rule.html" },
         { label: "EnOS App Portal: Create Message Rules", href: "https://support.enos-iot.com/docs/app-portal-api/en/3.0.0/application/create_message_rule.html" },
       ],
     },
@@ -159,8 +168,8 @@ export const quirks = {
         { operationId: "getAccessToken", text: "so every call needs a fresh timestamp" },
       ],
       sources: [
-        { label: `${NOTES}/enos.md §3 (APIM access token, calling a business API with the token)` },
-        { label: "EnvisionDoc: invoke API with access token", href: "https://github.com/EnvisionDoc/api_en/blob/master/token/invoke_api_with_access_token.md" },
+        { label: "EnOS APIM: Get Access Token", href: "https://support.enos-iot.com/docs/apim/zh_CN/3.0.0/token/get_access_token" },
+        { label: "EnvisionDoc: invoke API with access token", href: "https://github.com/EnvisionDoc/api_en/blob/2a9f291fd51af29557f21d2b449460994e4fb0c5/token/invoke_api_with_access_token.md" },
       ],
     },
   ],

@@ -6,11 +6,39 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { facade, intro, quirks, sandbox } from "./content.mjs";
 import { SAMPLES_DIR, escapeHtml, headerHtml, inlineMarkdown } from "./site.mjs";
+import { ERRORS_PAGE, anchorIds, errorCodesOf } from "./error-codes.mjs";
+import { vendorCodesIndex } from "./errors-page.mjs";
+import { fontNotice } from "./cjk-font.mjs";
+import { highlightTypeScript } from "./highlight.mjs";
 
 const overviewSample = (name) => readFileSync(join(SAMPLES_DIR, "overview", `${name}.ts`), "utf8");
 
 const code = (source, label) =>
-  `<figure class="sb-code"><figcaption>${escapeHtml(label)}</figcaption><pre><code>${escapeHtml(source.trimEnd())}</code></pre></figure>`;
+  `<figure class="sb-code"><figcaption>${escapeHtml(label)}</figcaption><pre><code class="hljs language-typescript">${highlightTypeScript(source.trimEnd())}</code></pre></figure>`;
+
+/** The parts of a vendor's section, for its heading ids and the table of contents. */
+const PARTS = [
+  ["operations", "Operations"],
+  ["auth", "Authentication"],
+  ["usage", "Usage"],
+  ["quirks", "Vendor quirks"],
+  ["errors", "Error codes"],
+];
+
+function tableOfContents(site) {
+  const vendor = (v) =>
+    `<li><a href="#${v.key}">${escapeHtml(v.name)}</a><ul>${PARTS.map(([id, label]) => `<li><a href="#${v.key}-${id}">${label}</a></li>`).join("")}</ul></li>`;
+  return `<nav class="sb-toc" aria-label="Contents">
+    <h2>Contents</h2>
+    <ol>
+      <li><a href="#packages">Packages</a></li>
+      ${site.map(vendor).join("\n      ")}
+      <li><a href="#facade">The facade</a></li>
+      <li><a href="#sandbox">The sandbox</a></li>
+      <li><a href="${ERRORS_PAGE}">Error codes of every vendor</a> (what each means, what the client does with it)</li>
+    </ol>
+  </nav>`;
+}
 
 /** The opening of a description: its first paragraph, and the next ones while a sentence is unfinished. */
 function opening(text = "") {
@@ -82,7 +110,7 @@ function quirksHtml(v) {
     .join("\n");
 }
 
-function vendorSection(v) {
+function vendorSection(v, idOf) {
   return `<section id="${v.key}" class="sb-vendor">
   <h2>${escapeHtml(v.name)} <span class="sb-version">${escapeHtml(v.version ?? "")}</span></h2>
   <p class="sb-lead">${inlineMarkdown(v.summary)}</p>
@@ -92,18 +120,23 @@ function vendorSection(v) {
     <dt>Spec</dt><dd><code>${escapeHtml(v.spec)}</code> (OpenAPI ${escapeHtml(v.openapi ?? "")}): ${escapeHtml(v.title)}</dd>
     <dt>Reference</dt><dd><a class="sb-ref-link" href="${v.page}">${escapeHtml(v.name)} API reference</a></dd>
   </dl>
-  <h3>Operations</h3>
+  <h3 id="${v.key}-operations">Operations</h3>
   ${operationsTable(v)}
-  <h3>Authentication</h3>
+  <h3 id="${v.key}-auth">Authentication</h3>
   ${authTable(v)}
-  <h3>Usage</h3>
+  <h3 id="${v.key}-usage">Usage</h3>
   ${code(overviewSample(v.key), `samples/overview/${v.key}.ts`)}
-  <h3>Vendor quirks</h3>
+  <h3 id="${v.key}-quirks">Vendor quirks</h3>
   ${quirksHtml(v)}
+  <h3 id="${v.key}-errors">Error codes</h3>
+  <p>The ${errorCodesOf(v).length} codes the spec documents, each with its meaning, the vendor's text and what the client does with it,
+  in the <a href="${ERRORS_PAGE}#errors-${v.key}">error-code reference</a>:</p>
+  <p class="sb-codes-index">${vendorCodesIndex(v, idOf, ERRORS_PAGE)}</p>
 </section>`;
 }
 
 export function landingPage(site) {
+  const idOf = anchorIds(site);
   const packages = [
     ...site.map((v) => [v.packageName, `${v.name}: ${v.operations.length} operations`, `<a href="${v.page}">reference</a> · <a href="#${v.key}">overview</a>`]),
     ["@signalbridge/sdk", "The facade: all three clients, one configuration", `<a href="#facade">overview</a>`],
@@ -123,11 +156,13 @@ ${headerHtml(site, "index")}
 <main class="sb-main">
   <h1>signalbridge</h1>
   ${intro}
+  ${tableOfContents(site)}
+  <h2 id="packages">Packages</h2>
   <table class="sb-table sb-packages">
     <thead><tr><th>Package</th><th>What</th><th>Docs</th></tr></thead>
     <tbody>${packages.map(([p, w, d]) => `<tr><td><code>${escapeHtml(p)}</code></td><td>${escapeHtml(w)}</td><td>${d}</td></tr>`).join("\n")}</tbody>
   </table>
-  ${site.map(vendorSection).join("\n")}
+  ${site.map((v) => vendorSection(v, idOf)).join("\n")}
   <section id="facade" class="sb-vendor">
     <h2>The facade: <code>@signalbridge/sdk</code></h2>
     ${facade}
@@ -144,8 +179,10 @@ ${headerHtml(site, "index")}
 <footer class="sb-footer">
   Built from ${site.map((v) => `<code>${escapeHtml(v.spec)}</code> (${escapeHtml(v.version ?? "")})`).join(", ")}.
   Every page of this site works offline. Reference pages rendered with Redoc.
+  ${fontNotice()}
 </footer>
 </body>
 </html>
 `;
 }
+

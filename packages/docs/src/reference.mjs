@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DOCS_DIR, headerHtml, samplePath } from "./site.mjs";
 import { localize } from "./offline.mjs";
+import { ERRORS_PAGE, anchorIds } from "./error-codes.mjs";
 
 export const BUILD_DIR = join(DOCS_DIR, ".build");
 
@@ -34,18 +35,19 @@ const sourceMd = (source) =>
   /^https?:\/\/\S+$/.test(source) ? `[${source.replace(/^https?:\/\//, "")}](${source})` : md(source);
 
 /** `x-error-codes` and `x-signalbridge-idempotent` of an operation, as Markdown for its description. */
-export function extensionsMarkdown(op, vendor) {
+export function extensionsMarkdown(op, vendor, idOf = (_vendor, code) => code) {
   const parts = [];
   const codes = op["x-error-codes"] ?? [];
   if (codes.length) {
     const where = (c) =>
       c.arrivesAt === "poll" ? `HTTP ${c.status}, on the poll of the job` : c.status === 200 ? "HTTP 200, in-band" : `HTTP ${c.status}`;
     parts.push(
-      `**Vendor error codes** (\`x-error-codes\`; \`error.code\` of ${vendor.packageName}'s \`ApiError\`):\n\n` +
+      `**Vendor error codes** (\`x-error-codes\`; \`error.code\` of ${vendor.packageName}'s \`ApiError\`; each links to its row in the [error-code reference](${ERRORS_PAGE}#errors-${vendor.key}): what the client does with it and the vendor's text):\n\n` +
         codes
           .map((c) => {
             const extra = [c.action && `Action: ${md(c.action)}`, c.source && `Source: ${sourceMd(String(c.source))}`].filter(Boolean);
-            return `- \`${c.code}\` · ${where(c)} · ${md(c.meaning ?? "")}${extra.length ? ` ${extra.join(" ")}` : ""}`;
+            const code = String(c.code).trim();
+            return `- [\`${code}\`](${ERRORS_PAGE}#${idOf(vendor.key, code)}) · ${where(c)} · ${md(c.meaning ?? "")}${extra.length ? ` ${extra.join(" ")}` : ""}`;
           })
           .join("\n"),
     );
@@ -61,17 +63,50 @@ export function extensionsMarkdown(op, vendor) {
   return parts.join("\n\n");
 }
 
+/** `code` spans as plain text, for the fields Redoc does not render as Markdown. */
+export const plainCode = (text) => String(text).replace(/`([^`]*)`/g, "$1");
+
+/**
+ * Example summaries name the authors' seed copies of vendor pages (the vendor tests trace examples
+ * to them); a reader gets the vendor page each one copies, from `info.x-seed-documents`.
+ */
+export function withPublicSeeds(spec) {
+  const seeds = spec.info?.["x-seed-documents"];
+  if (!seeds) return spec;
+  delete spec.info["x-seed-documents"];
+  let json = JSON.stringify(spec);
+  for (const [file, url] of Object.entries(seeds)) {
+    const name = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    json = json.replace(new RegExp(`(?:the seed document\\s+)?\`?(?:\\.\\./)?(?:shared/seeds/)?${name}\`?`, "g"), `the vendor page ${url}`);
+  }
+  return JSON.parse(json);
+}
+
 /** The bundled copy of a spec that Redoc renders. */
-export function bundledSpec(vendor) {
-  const spec = structuredClone(vendor.doc);
+export function bundledSpec(vendor, site = [vendor]) {
+  const idOf = anchorIds(site);
+  const spec = withPublicSeeds(structuredClone(vendor.doc));
   const external = JSON.stringify(spec).match(/"\$ref":"(?!#)[^"]*"/g);
   if (external) throw new Error(`${vendor.spec}: external $ref ${external.join(", ")}; specs must be self-contained`);
+  // The abbreviations the spec's texts cite sources by (ZS, ZSV, EXP, …), with their links, as the
+  // last section of the overview, so that a reader can open every source the page names.
+  const sources = spec.info?.["x-sources"];
+  if (sources && typeof sources === "object") {
+    spec.info.description =
+      `${spec.info.description ?? ""}\n\n## Sources\nThe texts of this reference name their sources by these abbreviations:\n\n` +
+      Object.entries(sources).map(([abbr, text]) => `- **${abbr}**: ${String(text).replace(/(https?:\/\/[^\s,;)]+)/g, "<$1>")}`).join("\n") + "\n";
+  }
+  // Redoc shows server texts verbatim, not as Markdown: drop the code marks instead of showing them.
+  for (const server of spec.servers ?? []) {
+    if (server.description) server.description = plainCode(server.description);
+    for (const variable of Object.values(server.variables ?? {})) if (variable.description) variable.description = plainCode(variable.description);
+  }
   for (const o of vendor.operations) {
     const op = spec.paths[o.path][o.method.toLowerCase()];
     op["x-codeSamples"] = [
       { lang: "TypeScript", label: "TypeScript", source: readFileSync(samplePath(vendor.key, o.operationId), "utf8") },
     ];
-    const extra = extensionsMarkdown(op, vendor);
+    const extra = extensionsMarkdown(op, vendor, idOf);
     if (extra) op.description = `${op.description ?? ""}\n\n${extra}\n`;
   }
   return spec;
@@ -143,7 +178,7 @@ export async function buildReference(site, vendor, distDir) {
   const templateFile = join(BUILD_DIR, `${vendor.key}.hbs`);
   const optionsFile = join(BUILD_DIR, "redoc-options.json");
   const rawFile = join(BUILD_DIR, `${vendor.key}.redoc.html`);
-  await writeFile(specFile, JSON.stringify(bundledSpec(vendor), null, 2));
+  await writeFile(specFile, JSON.stringify(bundledSpec(vendor, site), null, 2));
   await writeFile(templateFile, pageTemplate(site, vendor));
   await writeFile(optionsFile, JSON.stringify(REDOC_OPTIONS));
   // An empty config file, so that the repository's redocly.yaml (lint rules, API aliases) stays out of it.

@@ -62,6 +62,7 @@ export function sitePages() {
   return [
     { key: "index", file: "index.html", title: "Overview" },
     ...VENDORS.map((v) => ({ key: v.key, file: `${v.key}.html`, title: v.name, vendor: v })),
+    { key: "errors", file: "errors.html", title: "Error codes" },
   ];
 }
 
@@ -151,8 +152,15 @@ export function headerHtml(site, current) {
     <a class="sb-brand" href="index.html">signalbridge <span>API docs</span></a>
     ${tab("index.html", "Overview", "index")}
     ${site.map((v) => tab(v.page, v.name, v.key)).join("\n    ")}
+    ${tab("errors.html", "Error codes", "errors")}
+    <div class="sb-search" role="search">
+      <input type="search" placeholder="Search all vendors: operations, fields, error codes" aria-label="Search all vendors" autocomplete="off">
+      <ol class="sb-results" hidden></ol>
+    </div>
   </nav>
   ${ops}
 </header>
-<script>${HEADER_HEIGHT_SCRIPT}</script>`;
+<script>${HEADER_HEIGHT_SCRIPT}</script>
+<script src="assets/search-index.js"></script>
+<script src="assets/search.js"></script>`;
 }

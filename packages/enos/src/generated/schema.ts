@@ -26,7 +26,7 @@ export interface paths {
          *
          *     Result codes arrive **in-band** in the body's `status` (0 = success) — see
          *     `x-error-codes`. Which HTTP status a non-zero `status` comes with is **not confirmed**
-         *     by any source (the notes list it as an open question); HTTP 200 is assumed.
+         *     by any source (an open question); HTTP 200 is assumed.
          *     The call passes through the gateway, so the gateway's own 4XX/5XX answers can occur.
          */
         post: operations["getAccessToken"];

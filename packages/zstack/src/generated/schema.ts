@@ -269,7 +269,7 @@ export interface components {
          *     64 characters.
          *
          *     The vendor's page gives no format and its examples use bare numbers such as `18988887777`
-         *     (seed response example; `__example__` values `18099997777` / `18988887777`); those **fail**
+         *     (EXP response example; `__example__` values `18099997777` / `18988887777`); those **fail**
          *     this server check: `SNSApiInterceptor` (ZSV
          *     `premium/sns/src/main/java/org/zstack/sns/SNSApiInterceptor.java`) matches
          *     `^\+\d{2,3}-\d{11}$` and rejects others with SYS.1007 "invalid phone number[..], the DingDing
@@ -279,7 +279,7 @@ export interface components {
          * @example +86-18988887777
          */
         PhoneNumberAdd: string;
-        /** @description The fields of the new at-person (`APIAddSNSDingTalkAtPersonMsg`, body key `params`). Closed: the server drops unknown keys silently, so a misspelt key (such as the seed's `tagUuid`) must fail in the client. */
+        /** @description The fields of the new at-person (`APIAddSNSDingTalkAtPersonMsg`, body key `params`). Closed: the server drops unknown keys silently, so a misspelt key (such as the explorer page's `tagUuid`) must fail in the client. */
         AddSNSDingTalkAtPersonParams: {
             phoneNumber: components["schemas"]["PhoneNumberAdd"];
             /** @description The UUID of the DingTalk endpoint. Required; it must be an existing `SNSDingTalkEndpointVO`, else SYS.1003 "invalid field[endpointUuid], resource[uuid:..] not found". */
@@ -289,7 +289,7 @@ export interface components {
              *     (v4 recommended) with the dashes stripped, lowercase. The server checks it with
              *     `StringDSL.isZStackUuid` (`[0-9a-f]{8}[0-9a-f]{4}[1-5][0-9a-f]{3}[89ab][0-9a-f]{3}[0-9a-f]{12}`)
              *     and answers SYS.1007 "resourceUuid[..] is not a valid uuid" otherwise; a uuid that
-             *     collides with an existing resource is an internal error. The seed only says "Optional".
+             *     collides with an existing resource is an internal error. The explorer page only says "Optional".
              */
             resourceUuid?: string;
             /**
