@@ -8,8 +8,8 @@
  *   await journal.close();
  */
 import { JournalError, type DeliveryJournal } from "@signalbridge/core";
-import { openPostgresJournal, type PostgresJournalOptions } from "./postgres.js";
-import { openSqliteJournal, type SqliteJournalOptions } from "./sqlite.js";
+import type { PostgresJournalOptions } from "./postgres.js";
+import type { SqliteJournalOptions } from "./sqlite.js";
 
 export type OpenJournalOptions = SqliteJournalOptions | PostgresJournalOptions;
 
@@ -19,12 +19,13 @@ export async function openJournal(options: OpenJournalOptions): Promise<Delivery
   if (o.file !== undefined && o.postgres !== undefined) {
     throw new JournalError("open", String(o.file), "openJournal: pass either file or postgres, not both");
   }
-  if (o.postgres !== undefined) return openPostgresJournal(options as PostgresJournalOptions);
-  if (o.file !== undefined) return openSqliteJournal(options as SqliteJournalOptions);
+  // Each engine's driver is loaded only when it is used: a file journal never loads pg, and back.
+  if (o.postgres !== undefined) return (await import("./postgres.js")).openPostgresJournal(options as PostgresJournalOptions);
+  if (o.file !== undefined) return (await import("./sqlite.js")).openSqliteJournal(options as SqliteJournalOptions);
   throw new JournalError("open", "", "openJournal: pass { file: \"./deliveries.db\" } (embedded) or { postgres: \"postgres://…\" } (shared by workers)");
 }
 
-export { openSqliteJournal, openPostgresJournal, type SqliteJournalOptions, type PostgresJournalOptions };
+export type { SqliteJournalOptions, PostgresJournalOptions };
 export { redactUrl } from "./location.js";
 export {
   JournalError,

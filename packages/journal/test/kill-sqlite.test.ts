@@ -13,8 +13,8 @@ import { openJournal } from "../src/index.js";
 import { audit, prng, received, startWorker, until, type Phase } from "./kill-harness.js";
 
 const SEED = Number(process.env.SB_KILL_SEED ?? 20261204);
-const MIN_KILLS = Number(process.env.SB_KILL_MIN ?? 52);
-const USERS = 600; // 6 batches of 100
+const MIN_KILLS = Number(process.env.SB_KILL_MIN ?? 50);
+const USERS = 1000; // 10 batches of 100
 
 let sandbox: Sandbox;
 let dir: string;
