@@ -73,7 +73,7 @@ interface BatchRow {
   locked: boolean;
 }
 
-/** One at a time on the lease connection: pg queues queries, but transactions must not interleave. */
+/** One at a time on the lease connection: a claim and a settle of the same worker never interleave. */
 function serial() {
   let tail: Promise<unknown> = Promise.resolve();
   return <T>(task: () => Promise<T>): Promise<T> => {
@@ -207,26 +207,23 @@ export async function openPostgresJournal(options: PostgresJournalOptions): Prom
       open();
       return onLease(async () => {
         const token = randomUUID();
-        let lockedId: number | undefined;
         try {
-          return await inTransaction(lease, async () => {
-            const picked = await lease.query<{ id: number; idx: number; content: unknown }>(
-              `SELECT b.id, b.idx, b.content FROM signalbridge_batches b JOIN signalbridge_deliveries d USING (delivery_key)
+          // One statement, so one round trip and one commit: pick (skipping rows other workers are
+          // picking), mark in flight, and take the session lock that outlives the statement.
+          const picked = await lease.query<{ id: number; idx: number; content: unknown }>(
+            `WITH picked AS (
+               SELECT b.id FROM signalbridge_batches b JOIN signalbridge_deliveries d USING (delivery_key)
                WHERE b.delivery_key = $1 AND b.state = 'pending' AND d.stopped_by IS NULL
-               ORDER BY b.idx LIMIT 1 FOR UPDATE OF b SKIP LOCKED`,
-              [key],
-            );
-            const row = picked.rows[0];
-            if (!row) return undefined;
-            await lease.query("UPDATE signalbridge_batches SET state = 'in-flight', claim_token = $2, claimed_at = now() WHERE id = $1", [row.id, token]);
-            // Session-level: outlives this transaction, ends with the worker's connection.
-            await lease.query("SELECT pg_advisory_lock($1, $2)", [LOCK_SPACE, row.id]);
-            lockedId = row.id;
-            return { deliveryKey: key, index: row.idx, content: row.content, token: `${row.id}:${token}` } satisfies JournalClaim;
-          });
+               ORDER BY b.idx LIMIT 1 FOR UPDATE OF b SKIP LOCKED)
+             UPDATE signalbridge_batches b SET state = 'in-flight', claim_token = $2, claimed_at = now()
+             FROM picked WHERE b.id = picked.id
+             RETURNING b.id, b.idx, b.content, pg_advisory_lock($3, b.id) IS NULL AS locked`,
+            [key, token, LOCK_SPACE],
+          );
+          const row = picked.rows[0];
+          if (!row) return undefined;
+          return { deliveryKey: key, index: row.idx, content: row.content, token: `${row.id}:${token}` } satisfies JournalClaim;
         } catch (error) {
-          // A session lock outlives a rolled-back transaction: release it, or the batch (pending again) would block its next claimer.
-          if (lockedId !== undefined) await lease.query("SELECT pg_advisory_unlock($1, $2)", [LOCK_SPACE, lockedId]).catch(() => undefined);
           return fail("write", "cannot mark a batch in flight", error);
         }
       });
@@ -235,16 +232,19 @@ export async function openPostgresJournal(options: PostgresJournalOptions): Prom
       open();
       return onLease(async () => {
         const [id, token] = claim.token.split(":") as [string, string];
+        let unlocked = false;
         try {
-          const changed = await lease.query(
-            "UPDATE signalbridge_batches SET state = $3, result = $4::jsonb, reason = $5, settled_at = now() WHERE id = $1 AND claim_token = $2",
-            [Number(id), token, s.state, s.result === undefined ? null : JSON.stringify(s.result), s.reason ?? null],
+          const changed = await lease.query<{ unlocked: boolean }>(
+            `UPDATE signalbridge_batches SET state = $3, result = $4::jsonb, reason = $5, settled_at = now() WHERE id = $1 AND claim_token = $2
+             RETURNING pg_advisory_unlock($6, id) AS unlocked`,
+            [Number(id), token, s.state, s.result === undefined ? null : JSON.stringify(s.result), s.reason ?? null, LOCK_SPACE],
           );
+          unlocked = changed.rows[0]?.unlocked === true;
           if (changed.rowCount !== 1) throw new Error(`batch ${claim.index} of "${claim.deliveryKey}" is not owned by this claim`);
         } catch (error) {
           fail("write", "cannot record the answer to a batch", error);
         } finally {
-          await lease.query("SELECT pg_advisory_unlock($1, $2)", [LOCK_SPACE, Number(id)]).catch(() => undefined);
+          if (!unlocked) await lease.query("SELECT pg_advisory_unlock($1, $2)", [LOCK_SPACE, Number(id)]).catch(() => undefined);
         }
       });
     },

@@ -58,6 +58,12 @@ interface BatchRow {
 export interface SqliteJournalOptions {
   /** Path of the journal file; created (with its folder) when absent. */
   file: string;
+  /**
+   * "full" (default): every step is on disk before the call goes on, so even a power cut loses
+   * nothing. "process": survives kill -9 and any crash of the process (SQLite's WAL guarantee),
+   * not a power cut or an OS crash, and saves an fsync per step (about 1-2 ms on these machines).
+   */
+  durability?: "full" | "process";
 }
 
 export function openSqliteJournal(options: SqliteJournalOptions): DeliveryJournal {
@@ -76,7 +82,7 @@ export function openSqliteJournal(options: SqliteJournalOptions): DeliveryJourna
   }
   try {
     db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
+    db.pragma(options.durability === "process" ? "synchronous = NORMAL" : "synchronous = FULL");
     db.pragma("foreign_keys = ON");
     // Held from the first write until close: a second process gets SQLITE_BUSY at once.
     db.pragma("locking_mode = EXCLUSIVE");
