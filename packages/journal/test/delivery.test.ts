@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEiamClient } from "@signalbridge/bamboocloud-eiam";
 import { startSandbox, type Sandbox } from "@signalbridge/sandbox";
 import { JournalError, openJournal, type DeliveryJournal } from "../src/index.js";
-import { freshKey, postgresEngine, sqliteEngine, POSTGRES_SKIP_REASON } from "./engines.js";
+import { freshKey, postgresEngine, sqliteEngine, POSTGRES_SKIP_REASON, POSTGRES_URL } from "./engines.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -145,6 +145,15 @@ describe("a journal that cannot be used stops the delivery before anything is se
     expect((err as Error).message).toMatch(/^PostgreSQL journal postgres:\/\/alice:\*\*\*@127\.0\.0\.1:1\/deliveries: cannot be opened: .*ECONNREFUSED/);
     expect(text).not.toContain(password);
     await expect(openJournal({ postgres: "mysql://x@y/z" })).rejects.toThrow("postgres must be a postgres:// or postgresql:// URL");
+  });
+
+  it.skipIf(!POSTGRES_URL)(`a wrong PostgreSQL password is named as such, with the URL masked${POSTGRES_URL ? "" : ` (${POSTGRES_SKIP_REASON})`}`, async () => {
+    const url = new URL(POSTGRES_URL!);
+    url.password = "wrong-password-4711";
+    const err = await openJournal({ postgres: url.toString() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JournalError);
+    expect((err as Error).message).toContain(`PostgreSQL journal postgres://${url.username}:***@${url.host}${url.pathname}: cannot be opened: password authentication failed`);
+    expect(`${(err as Error).message} ${JSON.stringify(err)}`).not.toContain("wrong-password-4711");
   });
 
   it("a journal whose file turned unwritable after open: nothing is sent, not even a token request", async () => {

@@ -14,8 +14,8 @@ import { audit, prng, received, startWorker, type Phase, type Worker } from "./k
 const SEED = Number(process.env.SB_KILL_SEED ?? 20261205);
 const MIN_KILLS = Number(process.env.SB_KILL_MIN ?? 50);
 const WORKERS = 4;
-const USERS = 2400; // 24 batches of 100
-const KILLS_PER_DELIVERY = 18;
+const USERS = 4000; // 40 batches of 100
+const KILLS_PER_DELIVERY = 26;
 
 let sandbox: Sandbox;
 beforeAll(async () => {
