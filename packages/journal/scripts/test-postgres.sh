@@ -20,12 +20,16 @@ if [ ! -f "$DATA/PG_VERSION" ]; then
   as_pg "$BIN/initdb" -D "$DATA" -U postgres --pwfile="$pwfile" --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   rm -f "$pwfile"
 fi
-if ! as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+answering() { [ -f "$DATA/signalbridge-port" ] && as_pg "$BIN/psql" -h /tmp -p "$(cat "$DATA/signalbridge-port")" -U postgres -tAc "SELECT 1" >/dev/null 2>&1; }
+if ! answering; then
+  # Not answering: a server killed with the session that started it leaves a stale pid file.
+  as_pg "$BIN/pg_ctl" -D "$DATA" stop -m immediate >/dev/null 2>&1 || true
+  rm -f "$DATA/postmaster.pid"
   # A free port, chosen by the OS.
   port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
   echo "$port" >"$DATA/signalbridge-port"
   as_pg "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k /tmp -c max_connections=200 -c fsync=on" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -k /tmp -c max_connections=200" start >/dev/null
 fi
 port="$(cat "$DATA/signalbridge-port")"
 if ! as_pg "$BIN/psql" -h /tmp -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'signalbridge_test'" | grep -q 1; then
