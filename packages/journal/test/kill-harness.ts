@@ -57,13 +57,18 @@ export function startWorker(job: WorkerJob): Worker {
   };
 }
 
-/** Resolves when the check holds; polls the in-process sandbox (state, not time), bounded by `ms`. */
-export async function until(check: () => boolean, ms: number, what: string): Promise<void> {
+/**
+ * Resolves true when the check holds, false once `cancelled()` (the race was decided elsewhere);
+ * polls the in-process sandbox (state, not time), bounded by `ms`.
+ */
+export async function until(check: () => boolean, ms: number, what: string, cancelled: () => boolean = () => false): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!check()) {
+    if (cancelled()) return false;
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 2));
   }
+  return true;
 }
 
 /** A small deterministic PRNG (mulberry32): the same seed, the same kill points. */

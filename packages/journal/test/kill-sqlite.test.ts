@@ -47,8 +47,14 @@ describe("kill -9 with the embedded journal", () => {
         if (phase === "stalled") fault = sandbox.eiam.addFault({ operation: "sendInSiteNotice", nth, latencyMs: 30_000 });
         const worker = startWorker({ ...job, ...(phase !== "stalled" ? { pause: `${phase}:${nth}` } : {}) });
         totals.resumes++;
-        const arrived = fault === undefined ? undefined : until(() => sandbox.eiam.requests.some((r) => r.fault === fault), 20_000, "the stalled request");
-        const ended = await Promise.race([worker.ended, ...(arrived ? [arrived.then(() => ({ kind: "paused" as const, point: "stalled" }))] : [])]);
+        let decided = false;
+        void worker.ended.then(() => (decided = true));
+        const arrived =
+          fault === undefined
+            ? []
+            : [until(() => sandbox.eiam.requests.some((r) => r.fault === fault), 20_000, "the stalled request", () => decided).then((held) => (held ? { kind: "paused" as const, point: "stalled" } : worker.ended))];
+        const ended = await Promise.race([worker.ended, ...arrived]);
+        decided = true;
         sandbox.eiam.clearFaults();
         if (ended.kind === "exited") throw new Error(`worker exited (${ended.code}) without finishing: ${ended.stderr}`);
         if (ended.kind === "done") {
