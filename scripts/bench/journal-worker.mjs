@@ -1,10 +1,13 @@
-// One worker of the journal bench: opens its journal and client, says ready, sends on "go".
+// One worker of the journal bench: gets its job over IPC (too big for the environment), opens its
+// journal and client, warms up, says ready, sends on "go".
 import { createEiamClient } from "@signalbridge/bamboocloud-eiam";
 import { openJournal } from "@signalbridge/journal";
 
-const job = JSON.parse(process.env.SB_BENCH_JOB);
+const job = await new Promise((resolve) => process.once("message", resolve));
 const journal = await openJournal(job.journal);
 const eiam = createEiamClient({ ...job.eiam, logLevel: "off" });
+// Warm, like the journal-less process it is compared with: token, connection, JIT.
+await eiam.sendInSiteNoticeInBatches({ ...job.notice, title: `warm-up ${process.pid}`, user_names: job.notice.user_names.slice(0, 2000) }, { concurrency: 1 });
 process.send({ type: "ready" });
 process.once("message", async () => {
   const result = await eiam.sendInSiteNoticeInBatches(job.notice, { journal, deliveryKey: job.deliveryKey, concurrency: 1 });

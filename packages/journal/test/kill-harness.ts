@@ -25,6 +25,8 @@ export interface WorkerJob {
 }
 
 export function startWorker(job: WorkerJob): Worker {
+  // The worker rebuilds the list from its length: it must be exactly this one.
+  if (job.notice.user_names.some((u, i) => u !== `${job.notice.title}-u${i}`)) throw new Error("kill-test recipients must be `${title}-u${i}`");
   const child = fork(WORKER, [], {
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     env: {
@@ -32,7 +34,7 @@ export function startWorker(job: WorkerJob): Worker {
       SB_EIAM: JSON.stringify(job.sandbox.config.eiam),
       SB_JOURNAL: JSON.stringify(job.journal),
       SB_KEY: job.deliveryKey,
-      SB_NOTICE: JSON.stringify(job.notice),
+      SB_NOTICE: JSON.stringify({ ...job.notice, user_names: undefined, userCount: job.notice.user_names.length }),
       SB_CONCURRENCY: String(job.concurrency),
       ...(job.pause ? { SB_PAUSE: job.pause } : {}),
     },
