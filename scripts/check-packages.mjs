@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const PACKAGES = ["core", "zstack", "bamboocloud-eiam", "enos", "sdk", "sandbox"];
+const PACKAGES = ["core", "zstack", "bamboocloud-eiam", "enos", "sdk", "journal", "sandbox"];
 const work = join(ROOT, ".pack-check");
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(work, "tarballs"), { recursive: true });

@@ -3,7 +3,7 @@
  * npm run bench: every performance figure of design.md measured in one run on this machine,
  * written to bench-results/latest.json (and printed). Ratios, not absolute times, are the
  * figures to compare: these machines are shared and noisy.
- *   node scripts/bench/run.mjs [overhead] [validation] [bundle] [sandbox]   (default: all)
+ *   node scripts/bench/run.mjs [overhead] [validation] [bundle] [journal] [sandbox]   (default: all)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -20,6 +20,7 @@ const results = {
 if (want("validation")) results.validation = (await import("./validation.mjs")).benchValidation();
 if (want("bundle")) results.bundle = await (await import("./bundle.mjs")).benchBundles();
 if (want("overhead")) results.overhead = await (await import("./overhead.mjs")).benchOverhead();
+if (want("journal")) results.journal = await (await import("./journal.mjs")).benchJournal();
 if (want("sandbox")) results.sandbox = await (await import("./sandbox-load.mjs")).benchSandbox();
 
 mkdirSync(join(ROOT, "bench-results"), { recursive: true });

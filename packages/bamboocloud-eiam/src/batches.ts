@@ -7,7 +7,13 @@ import {
   TimeoutError,
   ValidationError,
   assertValid,
+  canonicalJson,
+  checkDeliveryKey,
+  createMemoryJournal,
+  runBatches,
+  sha256Hex,
   type CallOptions,
+  type DeliveryJournal,
 } from "@signalbridge/core";
 import { VENDOR } from "./errors.js";
 import { operations } from "./generated/operations.js";
@@ -20,10 +26,18 @@ export type BatchNoticeRequest = Omit<SendInSiteNoticeRequest, "all" | "user_nam
 };
 
 export interface BatchOptions {
-  /** Requests in flight at once. Default 2 (a notification API is not a load test). */
+  /** Requests in flight at once (in this process). Default 2 (a notification API is not a load test). */
   concurrency?: number;
   /** Per-request options (timeout, retry, signal, headers) for every batch. */
   call?: CallOptions;
+  /**
+   * Where the record of who was sent lives, so that a crash loses nothing and sends nothing twice:
+   * `await openJournal({ file })` or `openJournal({ postgres })` from `@signalbridge/journal`, or
+   * any DeliveryJournal. Without one the record is in memory, for this call only.
+   */
+  journal?: DeliveryJournal;
+  /** Names this delivery in the journal (required with `journal`): call again with it to resume. */
+  deliveryKey?: string;
 }
 
 /**
@@ -37,7 +51,10 @@ export interface BatchResult {
   org_codes: string[];
   outcome: "sent" | "not-sent" | "uncertain";
   notice_id?: string;
+  /** The error, when this call saw it (a batch settled by an earlier call has `reason` only). */
   error?: SignalBridgeError;
+  /** Why it is not-sent or uncertain, in words, as the journal recorded it. */
+  reason?: string;
 }
 
 export interface Recipients {
@@ -55,6 +72,14 @@ export interface BatchSendResult {
 }
 
 const op = operations.sendInSiteNotice;
+/** The journal's name for this bulk operation. */
+const OPERATION = "eiam.sendInSiteNotice";
+
+/** What the journal keeps of each batch: its recipients (the title and content are in the fingerprint). */
+interface PlannedRecipients {
+  user_names: string[];
+  org_codes: string[];
+}
 const USERS_PER_REQUEST = op.bodyConstraints.user_names.maxItems;
 const ORGS_PER_REQUEST = op.bodyConstraints.org_codes.maxItems;
 
@@ -76,7 +101,11 @@ function outcomeOf(error: unknown): "not-sent" | "uncertain" {
  * Send one notice to any number of users and organisations: split into requests within EIAM's
  * limits (from the spec), each recipient in exactly one request, with bounded concurrency.
  * Stops starting new requests on the daily quota (NOTICE.INSITE.0003) or refused credentials, and
- * reports exactly which recipients were sent, not sent, or uncertain. Never re-sends anything.
+ * reports exactly which recipients were sent, not sent, or uncertain. Never re-sends a batch that
+ * may have been processed. With `{ journal, deliveryKey }` the plan and every batch's state are
+ * durable: calling again with the key (after a crash, from any process sharing the journal)
+ * sends only the batches that were never processed and reports those in flight at the crash
+ * as uncertain.
  */
 export async function sendInBatches(
   send: (body: SendInSiteNoticeRequest, call?: CallOptions) => Promise<SentInSiteNotice>,
@@ -106,28 +135,58 @@ export async function sendInBatches(
   // Every batch is checked before the first is sent: bad input sends nothing at all.
   for (const body of bodies) assertValid(op.validateRequest, { body }, op.ruleMessages, context);
 
-  const batches: BatchResult[] = bodies.map((b) => ({ user_names: [...(b.user_names ?? [])], org_codes: [...(b.org_codes ?? [])], outcome: "not-sent" }));
-  let stoppedBy: BatchSendResult["stoppedBy"];
-  let next = 0;
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 2, count));
-  const worker = async () => {
-    while (!stoppedBy && next < count) {
-      const i = next++;
-      try {
-        const sent = await send(bodies[i]!, options.call);
-        batches[i]!.outcome = "sent";
-        batches[i]!.notice_id = sent.notice_id;
-      } catch (error) {
-        if (!(error instanceof SignalBridgeError)) throw error;
-        batches[i]!.outcome = outcomeOf(error);
-        batches[i]!.error = error;
-        if (error instanceof ApiError && error.code === "NOTICE.INSITE.0003") stoppedBy = "quota";
-        else if (error instanceof AuthenticationError) stoppedBy ??= "authentication";
-      }
-    }
+  let journal = options.journal;
+  let deliveryKey: string;
+  let fingerprint = "";
+  if (journal) {
+    deliveryKey = checkDeliveryKey(options.deliveryKey);
+    // The recipients as sets: the same people in another order is the same delivery.
+    fingerprint = await sha256Hex(canonicalJson({ ...common, all: false, user_names: [...users].sort(), org_codes: [...orgs].sort() }));
+  } else {
+    if (options.deliveryKey !== undefined) throw new ValidationError([{ path: "deliveryKey", rule: "rule", message: "deliveryKey needs a journal (pass { journal, deliveryKey })" }], context);
+    journal = createMemoryJournal();
+    deliveryKey = "call";
+  }
+  const plan = {
+    operation: OPERATION,
+    fingerprint,
+    batches: bodies.map((b): PlannedRecipients => ({ user_names: b.user_names ?? [], org_codes: b.org_codes ?? [] })),
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const run = await runBatches<SignalBridgeError>({
+    journal,
+    deliveryKey,
+    plan,
+    concurrency: options.concurrency ?? 2,
+    send: async (content) => {
+      // What a later call sends is what the journal planned, even if this call's request split differently.
+      const { user_names, org_codes } = content as PlannedRecipients;
+      const body: SendInSiteNoticeRequest = { ...common, ...(user_names.length ? { user_names } : {}), ...(org_codes.length ? { org_codes } : {}), all: false };
+      assertValid(op.validateRequest, { body }, op.ruleMessages, context);
+      const sent = await send(body, options.call);
+      return { notice_id: sent.notice_id };
+    },
+    classify: (error) => {
+      if (!(error instanceof SignalBridgeError)) throw error;
+      const stop = error instanceof ApiError && error.code === "NOTICE.INSITE.0003" ? "quota" : error instanceof AuthenticationError ? "authentication" : undefined;
+      return { state: outcomeOf(error), reason: `${error.name}: ${error.message}`, error, ...(stop ? { stop } : {}) };
+    },
+    notStartedReason: (stoppedBy) => `not started: the delivery stopped (${stoppedBy})`,
+  });
+  if (!options.journal) await journal.close();
 
+  const batches: BatchResult[] = run.batches.map((b) => {
+    const { user_names, org_codes } = b.content as PlannedRecipients;
+    const noticeId = (b.result as { notice_id?: string } | undefined)?.notice_id;
+    return {
+      user_names: [...user_names],
+      org_codes: [...org_codes],
+      outcome: b.state,
+      ...(noticeId !== undefined ? { notice_id: noticeId } : {}),
+      ...(b.error ? { error: b.error } : {}),
+      ...(b.reason !== undefined ? { reason: b.reason } : {}),
+    };
+  });
+  const stoppedBy = run.stoppedBy as BatchSendResult["stoppedBy"];
   const collect = (outcome: BatchResult["outcome"]): Recipients => ({
     user_names: batches.filter((b) => b.outcome === outcome).flatMap((b) => b.user_names),
     org_codes: batches.filter((b) => b.outcome === outcome).flatMap((b) => b.org_codes),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { TestServer } from "@signalbridge/testkit";
-import { ValidationError } from "@signalbridge/core";
+import { JournalError, ValidationError, createMemoryJournal, type DeliveryJournal } from "@signalbridge/core";
 import { createEiamClient, EiamApiError } from "../src/index.js";
 import { CLIENT_ID, CLIENT_SECRET, SEND_PATH, businessCalls, startEiam } from "./helpers.js";
 
@@ -70,5 +70,59 @@ describe("sendInSiteNoticeInBatches", () => {
     );
     await expect(c.sendInSiteNoticeInBatches({ ...notice, user_names: [], org_codes: [] })).rejects.toBeInstanceOf(ValidationError);
     expect(server.requests).toHaveLength(0);
+  });
+
+  describe("with { journal, deliveryKey }", () => {
+    it("a second call with the key resumes instead of re-sending: sent and uncertain batches are never sent again", async () => {
+      let n = 0;
+      server = await startEiam(() => (++n === 2 ? { destroy: true } : { body: { noitce_id: `N${n}` } }));
+      const journal = createMemoryJournal();
+      const all = users(300);
+      const first = await client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: all }, { journal, deliveryKey: "alarm-1", concurrency: 1 });
+      expect(first.uncertain.user_names).toEqual(all.slice(100, 200));
+      expect(sends(server)).toHaveLength(3);
+      const again = await client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: all }, { journal, deliveryKey: "alarm-1" });
+      expect(sends(server)).toHaveLength(3);
+      expect(again.sent).toEqual(first.sent);
+      expect(again.uncertain).toEqual(first.uncertain);
+      expect(again.batches[1]!.reason).toMatch(/^NetworkError: /); // what the first call recorded, without the instance
+      expect((await journal.status("alarm-1"))?.batches.map((b) => b.state)).toEqual(["sent", "uncertain", "sent"]);
+    });
+
+    it("a different request under a used key is refused, and nothing is sent", async () => {
+      server = await startEiam(() => ({ body: { noitce_id: "N" } }));
+      const journal = createMemoryJournal();
+      await client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { journal, deliveryKey: "k" });
+      const before = server.requests.length;
+      await expect(client(server.url).sendInSiteNoticeInBatches({ ...notice, title: "Other", user_names: users(2) }, { journal, deliveryKey: "k" })).rejects.toThrow(
+        'deliveryKey "k" already names a different request',
+      );
+      expect(server.requests).toHaveLength(before);
+    });
+
+    it("a journal that fails at begin stops the delivery before anything is sent, not even a token request", async () => {
+      server = await startEiam(() => ({ body: { noitce_id: "N" } }));
+      const broken: DeliveryJournal = {
+        ...createMemoryJournal(),
+        location: "/var/lib/x/deliveries.db",
+        begin: async () => {
+          throw new JournalError("write", "/var/lib/x/deliveries.db", "journal file /var/lib/x/deliveries.db: cannot record the plan: disk I/O error");
+        },
+      };
+      await expect(client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { journal: broken, deliveryKey: "k" })).rejects.toThrow(
+        "journal file /var/lib/x/deliveries.db",
+      );
+      expect(server.requests).toHaveLength(0);
+    });
+
+    it("bad keys: a deliveryKey without a journal, an empty key", async () => {
+      server = await startEiam(() => ({ body: { noitce_id: "N" } }));
+      const c = client(server.url);
+      await expect(c.sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { deliveryKey: "k" })).rejects.toThrow("deliveryKey needs a journal");
+      await expect(c.sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { journal: createMemoryJournal(), deliveryKey: "" })).rejects.toThrow(
+        "deliveryKey must be a non-empty string",
+      );
+      expect(server.requests).toHaveLength(0);
+    });
   });
 });

@@ -72,3 +72,23 @@ export { compileSchema, type Schema } from "./schema-check.js";
 export { isJsonObject, asJsonObject, trimmedText, type JsonObject } from "./json.js";
 export { createOperationMatcher, type OperationInfo, type OperationTable } from "./operations.js";
 export { sha256Hex, sha512Hex, hmacBase64, base64Text } from "./crypto.js";
+export {
+  JournalError,
+  isJournalError,
+  createMemoryJournal,
+  runBatches,
+  checkDeliveryKey,
+  canonicalJson,
+  keyConflictMessage,
+  INTERRUPTED_REASON,
+  type DeliveryJournal,
+  type DeliveryPlan,
+  type DeliveryRecord,
+  type JournalBatchRecord,
+  type JournalBatchState,
+  type JournalClaim,
+  type JournalErrorReason,
+  type Settlement,
+  type BatchOutcome,
+  type RunBatchesOptions,
+} from "./journal.js";
