@@ -2,11 +2,11 @@
 export declare const CHECKED_KEYWORDS: readonly string[];
 export declare class UnsupportedKeywordError extends Error {
   readonly spec: string;
-  readonly refusals: ReadonlyArray<{ where: string; keyword: string }>;
+  readonly refusals: ReadonlyArray<{ where: string; keyword: string; type?: string }>;
 }
 export declare function inlineSchema(
   doc: object,
   schema: unknown,
-  options?: { spec?: string; basePath?: string; refusals?: Array<{ where: string; keyword: string }> },
+  options?: { spec?: string; basePath?: string; refusals?: Array<{ where: string; keyword: string; type?: string }> },
 ): { schema: unknown; ruleMessages: Record<string, string> };
 export declare function resolvePointer(doc: object, ref: string): unknown;

@@ -24,12 +24,19 @@ const VALUE = new Set([
 ]);
 export const CHECKED_KEYWORDS = Object.freeze(["$ref", ...SUBSCHEMA, ...SUBSCHEMA_LIST, ...SUBSCHEMA_MAP, ...VALUE].sort());
 
-/** A spec schema uses a keyword the client checker does not implement. */
+// The checker's type names; it would let any other pass unchecked.
+const TYPES = new Set(["string", "integer", "number", "boolean", "null", "array", "object"]);
+
+/** A spec schema uses a keyword (or a type) the client checker does not implement. */
 export class UnsupportedKeywordError extends Error {
   constructor(spec, refusals) {
     super(
       refusals
-        .map(({ where, keyword }) => `${spec}: ${where}: JSON Schema keyword "${keyword}" is not implemented by the client's checker`)
+        .map(({ where, keyword, type }) =>
+          type === undefined
+            ? `${spec}: ${where}: JSON Schema keyword "${keyword}" is not implemented by the client's checker`
+            : `${spec}: ${where}: type "${type}" is not a JSON Schema type the client's checker knows`,
+        )
         .join("\n") +
         "\nThe generated validators would silently skip it. Remove it from the spec, or implement it in " +
         "packages/core/src/schema-check.ts (with a case in its Ajv differential test) and list it in " +
@@ -83,21 +90,29 @@ export function inlineSchema(doc, schema, { spec = "the spec", basePath = "#", r
   const defs = {};
   const ruleMessages = {};
   const refused = refusals ?? [];
+  const refuse = (refusal) => {
+    if (!refused.some((r) => r.where === refusal.where && r.keyword === refusal.keyword && r.type === refusal.type)) refused.push(refusal);
+  };
   const index = locate(doc);
   // `path` is the schema path in the output (where errors point); `where` the node's place in the spec.
   const walk = (node, path, stack, where) => {
     if (node === null || typeof node !== "object" || Array.isArray(node)) return node;
     where = index.get(node) ?? where;
     if (typeof node.$ref === "string") {
-      const name = node.$ref.split("/").pop();
-      if (stack.includes(node.$ref)) {
+      // In OpenAPI 3.1 a $ref may have sibling keywords, which apply too: both go under an allOf.
+      const { $ref, ...siblings } = node;
+      const constrained = Object.keys(siblings).some((k) => !ANNOTATIONS.has(k) && !k.startsWith("x-"));
+      const refPath = constrained ? `${path}/allOf/0` : path;
+      const name = $ref.split("/").pop();
+      let target;
+      if (stack.includes($ref)) {
         if (!defs[name]) {
           defs[name] = {}; // placeholder against infinite recursion
-          defs[name] = walk(resolvePointer(doc, node.$ref), `#/$defs/${name}`, [], node.$ref);
+          defs[name] = walk(resolvePointer(doc, $ref), `#/$defs/${name}`, [], $ref);
         }
-        return { $ref: `#/$defs/${name}` };
-      }
-      return walk(resolvePointer(doc, node.$ref), path, [...stack, node.$ref], node.$ref);
+        target = { $ref: `#/$defs/${name}` };
+      } else target = walk(resolvePointer(doc, $ref), refPath, [...stack, $ref], $ref);
+      return constrained ? { allOf: [target, walk(siblings, `${path}/allOf/1`, stack, where)] } : target;
     }
     const out = {};
     for (const [key, value] of Object.entries(node)) {
@@ -107,8 +122,10 @@ export function inlineSchema(doc, schema, { spec = "the spec", basePath = "#", r
       else if (SUBSCHEMA_LIST.has(key)) out[key] = value.map((n, i) => walk(n, `${path}/${key}/${i}`, stack, `${at}/${i}`));
       else if (SUBSCHEMA_MAP.has(key)) {
         out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, `${path}/${key}/${k}`, stack, `${at}/${escapeSegment(k)}`)]));
-      } else if (VALUE.has(key)) out[key] = value; // data (enum values, const), copied as written
-      else if (!refused.some((r) => r.where === where && r.keyword === key)) refused.push({ where, keyword: key });
+      } else if (VALUE.has(key)) {
+        out[key] = value; // data (enum values, const), copied as written
+        if (key === "type") for (const type of [value].flat()) if (!TYPES.has(type)) refuse({ where, keyword: key, type });
+      } else refuse({ where, keyword: key });
     }
     // `x-rule-message` words the schema's own rule: its combinators (a cross-field rule) or its
     // pattern (a format such as a phone number), instead of a list of branches or a raw regex.

@@ -67,7 +67,7 @@ describe("the generator and keywords the client checker does not implement", () 
   it("refuses each one, naming the spec, the JSON pointer in the spec and the keyword, and writes nothing", async () => {
     const { specFile, generated, error } = await generate("refused", {
       tags: { type: "object", patternProperties: { "^t": { type: "string" } } },
-      limit: { type: "integer", maxLenght: 3 },
+      limit: { type: ["integer", "strng"], maxLenght: 3 },
     });
     expect(error).toBeInstanceOf(UnsupportedKeywordError);
     expect(error.message).toContain(
@@ -76,8 +76,9 @@ describe("the generator and keywords the client checker does not implement", () 
     expect(error.message).toContain(
       `${specFile}: #/components/schemas/Notice/properties/tags: JSON Schema keyword "patternProperties" is not implemented by the client's checker`,
     );
+    expect(error.message).toContain(`${specFile}: #/paths/~1notices/post/parameters/0/schema: type "strng" is not a JSON Schema type the client's checker knows`);
     expect(error.message).toContain("packages/core/src/schema-check.ts");
-    expect(error.refusals.map((r) => r.keyword).sort()).toEqual(["maxLenght", "patternProperties"]);
+    expect(error.refusals.map((r) => r.keyword).sort()).toEqual(["maxLenght", "patternProperties", "type"]);
     expect(existsSync(generated)).toBe(false);
   });
 
@@ -104,6 +105,16 @@ describe("the generator and keywords the client checker does not implement", () 
     };
     expect(() => inlineSchema(doc, { $ref: "#/components/schemas/Node" }, { spec: "specs/x.yaml" })).toThrow(
       'specs/x.yaml: #/components/schemas/Node/anyOf/1: JSON Schema keyword "dependentSchemas"',
+    );
+  });
+
+  it("keeps the constraints written beside a $ref (OpenAPI 3.1 allows them), refusing unknown ones there too", () => {
+    const doc = { components: { schemas: { Name: { type: "string", description: "a name" } } } };
+    const { schema } = inlineSchema(doc, { $ref: "#/components/schemas/Name", maxLength: 3, description: "short" });
+    expect(schema).toEqual({ allOf: [{ type: "string" }, { maxLength: 3 }] });
+    expect(inlineSchema(doc, { $ref: "#/components/schemas/Name", description: "only words" }).schema).toEqual({ type: "string" });
+    expect(() => inlineSchema(doc, { properties: { n: { $ref: "#/components/schemas/Name", maxContains: 1 } } }, { spec: "s.yaml" })).toThrow(
+      's.yaml: #/properties/n: JSON Schema keyword "maxContains"',
     );
   });
 

@@ -247,5 +247,5 @@ describe(`new-vendor ${KEY}`, () => {
     } finally {
       writeFileSync(file, text);
     }
-  });
+  }, 60_000); // two generator runs over four specs: seconds, more on a loaded machine
 });
