@@ -8,6 +8,9 @@ import type { GeneratedValidator, SchemaError } from "./validation.js";
  * valid or not (the hot path); a second pass, on failure only, collects Ajv-shaped errors
  * (instancePath, schemaPath, keyword, params) so messages and rule sentences stay the same.
  * Lengths count UTF-16 code units, as the vendors' Java servers do.
+ * The keywords it checks are listed in scripts/generate/schema-tools.mjs (CHECKED_KEYWORDS): the
+ * generator refuses a spec that uses any other, so no constraint is ever dropped unnoticed. A new
+ * keyword goes in both places, with a case in test/schema-check.test.ts against Ajv.
  */
 export type Schema = boolean | { readonly [keyword: string]: any };
 
@@ -24,8 +27,30 @@ function typeOk(type: string, v: unknown): boolean {
   }
 }
 
-const equal = (a: unknown, b: unknown): boolean =>
-  a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
+/** JSON equality as Ajv has it (key order does not matter; NaN equals NaN), for enum, const, uniqueItems. */
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return a !== a && b !== b;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equal(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!Object.prototype.hasOwnProperty.call(b, key) || !equal((a as any)[key], (b as any)[key])) return false;
+  return true;
+}
+
+/** The first pair of equal items, later index first (Ajv's `{ i, j }`), or undefined when all differ. */
+function duplicate(items: readonly unknown[]): { i: number; j: number } | undefined {
+  for (let i = items.length - 1; i > 0; i--) for (let j = i - 1; j >= 0; j--) if (equal(items[i], items[j])) return { i, j };
+  return undefined;
+}
+
+// Exact for the quotients a spec's limits allow; Ajv's parseInt test agrees below 1e21.
+const multipleOf = (n: number, divisor: number) => Number.isInteger(n / divisor);
 
 const patterns = new Map<string, RegExp>();
 const regex = (p: string) => {
@@ -109,6 +134,21 @@ function check(s: Schema, data: unknown, root: Schema, emit: Emit, ip: string, s
       ok = false;
       emit("minimum", { comparison: ">=", limit: s.minimum }, ip, `${sp}/minimum`);
     }
+    if (s.exclusiveMaximum !== undefined && data >= s.exclusiveMaximum) {
+      if (!emit) return false;
+      ok = false;
+      emit("exclusiveMaximum", { comparison: "<", limit: s.exclusiveMaximum }, ip, `${sp}/exclusiveMaximum`);
+    }
+    if (s.exclusiveMinimum !== undefined && data <= s.exclusiveMinimum) {
+      if (!emit) return false;
+      ok = false;
+      emit("exclusiveMinimum", { comparison: ">", limit: s.exclusiveMinimum }, ip, `${sp}/exclusiveMinimum`);
+    }
+    if (s.multipleOf !== undefined && !multipleOf(data, s.multipleOf)) {
+      if (!emit) return false;
+      ok = false;
+      emit("multipleOf", { multipleOf: s.multipleOf }, ip, `${sp}/multipleOf`);
+    }
   } else if (Array.isArray(data)) {
     if (s.maxItems !== undefined && data.length > s.maxItems) {
       if (!emit) return false;
@@ -119,6 +159,14 @@ function check(s: Schema, data: unknown, root: Schema, emit: Emit, ip: string, s
       if (!emit) return false;
       ok = false;
       emit("minItems", { limit: s.minItems }, ip, `${sp}/minItems`);
+    }
+    if (s.uniqueItems === true) {
+      const pair = duplicate(data);
+      if (pair) {
+        if (!emit) return false;
+        ok = false;
+        emit("uniqueItems", pair, ip, `${sp}/uniqueItems`);
+      }
     }
     if (s.items !== undefined) {
       for (let i = 0; i < data.length; i++) {
@@ -295,17 +343,25 @@ function compileNode(s: Schema, root: Schema): Check {
       ((maxLength === undefined || d.length <= maxLength) && (minLength === undefined || d.length >= minLength) && (re === undefined || re.test(d))),
     );
   }
-  const { maximum, minimum } = s;
+  const { maximum, minimum, exclusiveMaximum, exclusiveMinimum } = s;
   if (maximum !== undefined || minimum !== undefined) {
     checks.push((d) => typeof d !== "number" || ((maximum === undefined || d <= maximum) && (minimum === undefined || d >= minimum)));
   }
+  if (exclusiveMaximum !== undefined || exclusiveMinimum !== undefined) {
+    checks.push(
+      (d) => typeof d !== "number" || ((exclusiveMaximum === undefined || d < exclusiveMaximum) && (exclusiveMinimum === undefined || d > exclusiveMinimum)),
+    );
+  }
+  if (s.multipleOf !== undefined) checks.push((d) => typeof d !== "number" || multipleOf(d, s.multipleOf));
   const { maxItems, minItems } = s;
+  const unique = s.uniqueItems === true;
   const items = s.items === undefined ? undefined : compileNode(s.items, root);
   const contains = s.contains === undefined ? undefined : compileNode(s.contains, root);
-  if (maxItems !== undefined || minItems !== undefined || items || contains) {
+  if (maxItems !== undefined || minItems !== undefined || unique || items || contains) {
     checks.push((d) => {
       if (!Array.isArray(d)) return true;
       if ((maxItems !== undefined && d.length > maxItems) || (minItems !== undefined && d.length < minItems)) return false;
+      if (unique && duplicate(d)) return false;
       if (items) for (let i = 0; i < d.length; i++) if (!items(d[i])) return false;
       return !contains || d.some(contains);
     });

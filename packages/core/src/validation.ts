@@ -161,6 +161,12 @@ function describe(err: SchemaError, data: unknown): Violation {
     case "exclusiveMinimum":
       text = `must be ${String(p.comparison)} ${String(p.limit)}${echo(path, value)}`;
       break;
+    case "multipleOf":
+      text = `must be a multiple of ${String(p.multipleOf)}${echo(path, value)}`;
+      break;
+    case "uniqueItems":
+      text = `must not repeat an item (items ${String(p.j)} and ${String(p.i)} are equal)`;
+      break;
     case "anyOf":
     case "oneOf":
       text = "does not match any allowed form";

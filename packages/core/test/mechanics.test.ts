@@ -1,6 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { recordingLogger } from "@signalbridge/testkit";
+import { plainHttpRuleMismatches, recordingLogger } from "@signalbridge/testkit";
 import {
   ApiError,
   ConfigurationError,
@@ -127,8 +127,15 @@ describe("redaction", () => {
 });
 
 describe("construction checks", () => {
-  it("refuses plain http to a non-loopback host unless allowed", () => {
-    expect(() => checkBaseUrl("zstack", "http://10.0.0.5:8080/zstack")).toThrow(/allowInsecureHttp: true/);
+  it("refuses plain http to a non-loopback host unless allowed (the table every client runs)", () => {
+    expect(plainHttpRuleMismatches((baseUrl, allow) => checkBaseUrl("zstack", baseUrl, allow))).toEqual([]);
+    // the table itself tells a client that skips the rule, or refuses everything, from one that follows it
+    expect(plainHttpRuleMismatches(() => undefined)).toHaveLength(4);
+    expect(plainHttpRuleMismatches((baseUrl) => checkBaseUrl("zstack", baseUrl, true))).toHaveLength(4);
+    expect(plainHttpRuleMismatches((baseUrl) => checkBaseUrl("zstack", baseUrl.replace("http:", "https:")))).toHaveLength(4);
+  });
+
+  it("normalises a base URL and refuses malformed ones", () => {
     expect(checkBaseUrl("zstack", "http://10.0.0.5:8080/zstack/", true)).toBe("http://10.0.0.5:8080/zstack");
     expect(checkBaseUrl("eiam", "http://127.0.0.1:9000")).toBe("http://127.0.0.1:9000");
     expect(checkBaseUrl("eiam", "https://acme.bccastle.com")).toBe("https://acme.bccastle.com");

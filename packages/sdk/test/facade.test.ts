@@ -81,7 +81,12 @@ describe("createSignalBridge.fromEnv", () => {
   it("configures every vendor from SIGNALBRIDGE_* variables and works end to end", async () => {
     const sb = createSignalBridge.fromEnv(envFor(sandbox));
     expect(sb.configured).toEqual(["zstack", "eiam", "enos"]);
-    await expect(sb.zstack.validateSession()).resolves.toBeDefined();
+    // validateSession() is false until a call has logged in: log in with the account from the
+    // environment (a query needs it), then that session must be live on the server.
+    expect(await sb.zstack.validateSession()).toBe(false);
+    const { inventories } = await sb.zstack.queryDingTalkAtPersons({ q: [`endpointUuid=${sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid}`] });
+    expect(inventories.length).toBeGreaterThan(0);
+    expect(await sb.zstack.validateSession()).toBe(true);
     await expect(sb.eiam.accessToken()).resolves.toMatch(/\S/);
     await expect(sb.enos.createMessageRules({ rules: [{ ruleName: "from env", messageRule: { mark1: null } }] })).resolves.toHaveLength(1);
   });

@@ -112,3 +112,5 @@ export function recordingLogger() {
   };
   return { lines, logger: { debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") } };
 }
+
+export { plainHttpCases, plainHttpRuleMismatches, type PlainHttpCase } from "./plain-http.js";

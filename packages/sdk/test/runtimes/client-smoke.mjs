@@ -1,5 +1,6 @@
-// Run by Bun and Deno (test/runtimes.test.ts): the published ESM packages, one real operation per
-// vendor against a sandbox whose config arrives as the first argument. Prints one JSON line.
+// Run by each runtime of test/runtimes.test.ts (Node majors, Bun, Deno): the published ESM
+// packages, one real operation per vendor against a sandbox whose config arrives as the first
+// argument. Prints one JSON line, naming the runtime that ran it.
 import { createSignalBridge, ValidationError } from "@signalbridge/sdk";
 
 const { config, endpointUuid, appId } = JSON.parse(process.argv[2] ?? (globalThis.Deno ? Deno.args[0] : "{}"));
@@ -13,4 +14,5 @@ try {
 } catch (e) {
   refused = e instanceof ValidationError;
 }
-console.log(JSON.stringify({ atPersons: inventories.length, notice_id, ruleIds, refused }));
+const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : `node ${process.version}`;
+console.log(JSON.stringify({ runtime, atPersons: inventories.length, notice_id, ruleIds, refused }));
