@@ -2,7 +2,6 @@ import {
   ApiError,
   AuthenticationError,
   describeText,
-  redactValue,
   asJsonObject,
   trimmedText,
   type ApiErrorInit,
@@ -62,7 +61,7 @@ const OAUTH_CODE = /^[a-z][a-z_]*$/;
 
 /**
  * The OAuth2 error list's descriptions echo the token: "Invalid access token: {token}",
- * "Access token expired:{token}". Tokens we handle are registered secrets and scrubbed anyway;
+ * "Access token expired:{token}". Tokens this client handles are in its redactor and scrubbed anyway;
  * this also covers a token we never saw (another process's).
  */
 const TOKEN_ECHO = /(access token(?: expired)?\s*:\s*)[^\s"',;]+/gi;
@@ -94,7 +93,9 @@ export const eiamErrors: VendorErrors = {
       status: exchange.status,
       requestId: exchange.requestId,
       attempts: exchange.attempts,
-      body: redactValue(withoutToken(o ?? exchange.body)),
+      // ApiError redacts it (and every other field) with the client's redactor.
+      body: withoutToken(o ?? exchange.body),
+      redactor: exchange.redactor,
     };
 
     const businessCode = trimmedText(o?.error_code);

@@ -1,9 +1,10 @@
 import createClient, { type Client } from "openapi-fetch";
 import { checkBaseUrl } from "./base-url.js";
-import { ApiError, ResponseShapeError, ValidationError } from "./errors.js";
+import { ApiError, ResponseShapeError, ValidationError, sealError } from "./errors.js";
 import { LightRequest } from "./light-request.js";
 import { createLevelledLogger, type LevelledLogger, type Logger, type LogLevel } from "./logger.js";
 import type { OperationInfo, OperationTable } from "./operations.js";
+import { Redactor } from "./redact.js";
 import type { RetryOptions } from "./retry.js";
 import {
   attemptsOf,
@@ -60,6 +61,8 @@ export interface Exchange {
   readonly headers: Headers;
   readonly requestId: string | undefined;
   readonly attempts: number | undefined;
+  /** The client's redactor: vendor errors built from this exchange are redacted with it. */
+  readonly redactor: Redactor;
 }
 
 /** How a vendor turns a "no" into its ApiError subclass (lives in the vendor's src/errors.ts). */
@@ -84,6 +87,8 @@ export interface ApiClient<Paths extends {}> {
   readonly vendor: string;
   readonly raw: Client<Paths>;
   readonly logger: LevelledLogger;
+  /** This client's secrets (pinned credentials, current and superseded tokens) and the scrubbing that uses them. */
+  readonly redactor: Redactor;
   readonly baseUrl: string;
   readonly operations: OperationTable;
   /** Validate, send, read: never throws for a vendor's answer (only for bad input, timeouts, network). */
@@ -109,7 +114,8 @@ export interface CreateApiClientOptions {
 export function createApiClient<Paths extends {}>(config: CreateApiClientOptions): ApiClient<Paths> {
   const { vendor, operations, options, errors } = config;
   const baseUrl = checkBaseUrl(vendor, options.baseUrl, options.allowInsecureHttp);
-  const logger = createLevelledLogger(options.logger, options.logLevel);
+  const redactor = new Redactor({ owner: vendor });
+  const logger = createLevelledLogger(options.logger, options.logLevel, redactor);
   const validateRequests = options.validate !== false;
   const validateResponses = options.validateResponses !== false;
   const hooks: TransportHooks = {};
@@ -120,6 +126,7 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
     operations,
     hooks,
     logger,
+    redactor,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry: options.retry,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
@@ -142,13 +149,14 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
     vendor,
     raw,
     logger,
+    redactor,
     baseUrl,
     operations,
 
     async exchange(operationId, input, send, call = {}) {
       const op = operation(operationId);
       if (validateRequests && op.validateRequest) {
-        assertValid(op.validateRequest, input, op.ruleMessages, { vendor, operation: op.id });
+        assertValid(op.validateRequest, input, op.ruleMessages, { vendor, operation: op.id, redactor });
       }
       // Always, even with validation off: "", "." and ".." would make the URL address another
       // resource (the list instead of one item, the parent path) instead of failing.
@@ -160,12 +168,14 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
             rule: "pathSegment",
             message: `path.${name}: must be a non-empty value other than "." and ".." (got ${v === "" ? "an empty string" : JSON.stringify(v ?? null)})`,
           })),
-          { vendor, operation: op.id },
+          { vendor, operation: op.id, redactor },
         );
       }
       const init: SendInit = { parseAs: "stream", signalbridge: { ...call, operation: op.id } };
       if (call.signal) init.signal = call.signal;
-      const result = await send(init);
+      const result = await send(init).catch((error: unknown) => {
+        throw sealError(error, redactor);
+      });
       const response = result.response;
       // The transport kept the body exactly as received; openapi-fetch's own parse (it JSON-parses
       // error bodies whatever `parseAs` says) is not used.
@@ -193,16 +203,17 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
           return requestIdOf(response.headers);
         },
         attempts: attemptsOf(response),
+        redactor,
       };
     },
 
     errorOf(exchange) {
-      return errors.fromResponse(exchange);
+      return sealError(errors.fromResponse(exchange), redactor);
     },
 
     accept<T>(exchange: Exchange): T {
       const op = exchange.operation;
-      const ctx = { vendor, operation: op.id, attempts: exchange.attempts, status: exchange.status, body: exchange.body };
+      const ctx = { vendor, operation: op.id, attempts: exchange.attempts, status: exchange.status, body: exchange.body, redactor };
       if (exchange.text !== "" && !exchange.isJson) {
         throw new ResponseShapeError(
           `${vendor} ${op.id}: HTTP ${exchange.status} answer is not JSON (${describeText(exchange.text)})`,
@@ -210,7 +221,7 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
         );
       }
       const inBand = errors.fromSuccessBody?.(exchange);
-      if (inBand) throw inBand;
+      if (inBand) throw sealError(inBand, redactor);
       const validator = op.validateResponse?.[String(exchange.status)];
       if (validateResponses && validator) {
         const violations = collectViolations(validator, exchange.body);

@@ -14,6 +14,8 @@ export {
   isTimeoutError,
   isNetworkError,
   isResponseShapeError,
+  redactorOf,
+  sealError,
   type ErrorKind,
   type ErrorContext,
   type Violation,
@@ -44,7 +46,19 @@ export { checkBaseUrl, requireOption } from "./base-url.js";
 export { TokenCache, type CachedToken, type TokenCacheOptions } from "./token-cache.js";
 export { backoffDelay, parseRetryAfter, resolveRetryPolicy, sleep, DEFAULT_RETRY, type RetryOptions, type ResolvedRetryPolicy } from "./retry.js";
 export { createLevelledLogger, type Logger, type LogLevel, type LevelledLogger } from "./logger.js";
-export { registerSecret, registerSecretKey, scrubText, redactValue, redactHeaders, isSecretKey, REDACTED } from "./redact.js";
+export {
+  Redactor,
+  defaultRedactor,
+  registerSecret,
+  registerSecretKey,
+  scrubText,
+  redactValue,
+  redactHeaders,
+  isSecretKey,
+  REDACTED,
+  CIRCULAR,
+  type RedactorOptions,
+} from "./redact.js";
 export { collectViolations, assertValid, type GeneratedValidator, type SchemaError, type RuleMessages } from "./validation.js";
 export { compileSchema, type Schema } from "./schema-check.js";
 export { isJsonObject, asJsonObject, trimmedText, type JsonObject } from "./json.js";

@@ -1,84 +1,375 @@
 /**
- * Redaction: secrets never reach an error message, a log line or a serialized error.
+ * Redaction: secrets never reach an error, a log line or a serialized error.
  *
  * Two nets, because either alone leaks: keys that name a secret (password, token, signature,
- * Authorization, and names vendors register) are masked wherever they appear, and the secret *values* that auth code
- * registers (a password, a session uuid, a token) are scrubbed from any free text, such as a URL
- * path that carries a session uuid or a vendor message that echoes a token back.
+ * Authorization, and names vendors add) are masked wherever they appear, and the secret *values*
+ * auth code hands over (a password, a session uuid, a token) are scrubbed from any free text, such
+ * as a URL path that carries a session uuid or a vendor message that echoes a token back.
+ *
+ * Each client owns a `Redactor` (core's createApiClient makes it; the vendor's auth, errors and
+ * logger use it), so that one client's secrets are scrubbed from that client's output only: a
+ * password "wrong" masks nothing in another vendor's "wrong password". Within its client a
+ * secret can neither age out nor be outrun:
+ * - configured credentials are pinned for the client's whole life, whatever their length;
+ * - a renewed token replaces its predecessor in a named slot: the current value of every slot is
+ *   never evicted, only superseded tokens (and transient values such as a session handed to
+ *   `logOut`) age out of a bounded set, oldest first;
+ * - the percent-encoded (either hex case, even double-encoded) and JSON-escaped forms of every
+ *   secret are matched directly, character by character, without decoding the text, so a stray
+ *   `%` or a malformed escape elsewhere in it cannot switch the scrub off;
+ * - `redactValue` walks any depth without recursion (a hostile server's 100 000-deep JSON neither
+ *   escapes a depth cut-off nor overflows the stack) and is cycle-safe.
  */
 export const REDACTED = "[redacted]";
+/** What a reference back to an enclosing object becomes in a redacted copy. */
+export const CIRCULAR = "[circular]";
 
 const SECRET_KEY = /pass(word)?|secret|token|signature|encryption|authorization|cookie|session_?uuid|session_?id|credential|private/i;
-// Vendor-specific names (EnOS's apim-* headers) are registered by the vendor package that knows them.
-const vendorSecretKeys: RegExp[] = [];
+
+/**
+ * Secrets shorter than this are scrubbed only where they stand as a whole word (no letter or digit
+ * on either side): masking every "ab" inside ordinary words would make the client's messages
+ * unreadable and, in plain sight of the surrounding text, would not hide the secret anyway.
+ */
+const SHORT_SECRET = 4;
+
+/** How many superseded tokens and transient values one client remembers. */
+const DEFAULT_MAX_SUPERSEDED = 64;
+
+interface Compiled {
+  /** Every secret literally: the fast path for text without `%`, `\` or `+`. */
+  literal: RegExp;
+  /** Every secret with each character in any of its literal, percent-encoded or JSON-escaped forms. */
+  encoded: RegExp;
+  /** Characters whose presence means an encoded form may be in the text. */
+  trigger: RegExp;
+}
+
+export interface RedactorOptions {
+  /** Whose secrets these are, for messages about the redactor itself. */
+  owner?: string;
+  /** Also scrub what this redactor knows (the process-wide one; default: it). `null`: none. */
+  parent?: Redactor | null;
+  /** How many superseded tokens and transient values to remember. Default 64. */
+  maxSuperseded?: number;
+}
+
+/** The secrets of one client and the scrubbing that uses them. */
+export class Redactor {
+  // Private fields: util.inspect and JSON.stringify of a redactor show none of its secrets.
+  readonly #pinned = new Set<string>();
+  readonly #slots = new Map<string, string>();
+  readonly #superseded = new Set<string>();
+  readonly #keys: RegExp[] = [];
+  readonly #parent: Redactor | undefined;
+  readonly #maxSuperseded: number;
+  #version = 0;
+  #compiled: { version: number; parentVersion: number; value: Compiled | undefined } | undefined;
+  readonly owner: string;
+
+  constructor(options: RedactorOptions = {}) {
+    this.owner = options.owner ?? "process";
+    this.#parent = options.parent === null ? undefined : (options.parent ?? defaultRedactor);
+    this.#maxSuperseded = options.maxSuperseded ?? DEFAULT_MAX_SUPERSEDED;
+  }
+
+  /** A configured credential (password, client secret, app secret, given token): scrubbed for this redactor's whole life. */
+  pin(value: string | undefined | null): void {
+    if (!isSecretText(value) || this.#pinned.has(value)) return;
+    this.#pinned.add(value);
+    this.#superseded.delete(value);
+    this.#changed();
+  }
+
+  /**
+   * A renewed credential: `value` is now the current token of `slot` ("session", "access_token").
+   * It is never evicted while it is current; the value it replaces joins the superseded ones.
+   */
+  rotate(slot: string, value: string | undefined | null): void {
+    if (!isSecretText(value)) return;
+    const previous = this.#slots.get(slot);
+    if (previous === value) return;
+    this.#slots.set(slot, value);
+    this.#superseded.delete(value);
+    if (previous !== undefined) this.#supersede(previous);
+    this.#changed();
+  }
+
+  /** A transient secret (a session uuid passed to one call): remembered among the superseded ones. */
+  remember(value: string | undefined | null): void {
+    if (!isSecretText(value) || this.#isHeld(value)) return;
+    this.#supersede(value);
+    this.#changed();
+  }
+
+  /** Mask every key or header matching `pattern` too (a vendor's own credential headers). */
+  addSecretKey(pattern: RegExp): void {
+    if (!this.#keys.some((re) => re.source === pattern.source && re.flags === pattern.flags)) this.#keys.push(pattern);
+  }
+
+  isSecretKey(key: string): boolean {
+    return SECRET_KEY.test(key) || this.#keys.some((re) => re.test(key)) || (this.#parent?.isSecretKey(key) ?? false);
+  }
+
+  /** Replace every secret this redactor (or its parent) knows, in any encoded form, inside a text. */
+  scrubText(text: string): string {
+    if (typeof text !== "string" || text === "") return text;
+    const compiled = this.#pattern();
+    if (!compiled) return text;
+    const re = compiled.trigger.test(text) ? compiled.encoded : compiled.literal;
+    re.lastIndex = 0;
+    return text.replace(re, REDACTED);
+  }
+
+  /**
+   * A deep copy with secret-named keys masked and secret values scrubbed from every string (keys
+   * included), at any depth. A reference back to an enclosing object becomes "[circular]"; an
+   * Error stays an Error of the same class, with message, stack, cause and fields redacted.
+   */
+  redactValue(value: unknown): unknown {
+    let result: unknown;
+    const copies = new Map<object, unknown>();
+    const open = new Set<object>();
+    type Task = { value: unknown; secretKey: boolean; put: (v: unknown) => void } | { leave: object };
+    const tasks: Task[] = [{ value, secretKey: false, put: (v) => (result = v) }];
+    while (tasks.length > 0) {
+      const task = tasks.pop()!;
+      if ("leave" in task) {
+        open.delete(task.leave);
+        continue;
+      }
+      const { value: v, put } = task;
+      if (task.secretKey && v !== null && v !== undefined && v !== "") {
+        put(REDACTED);
+        continue;
+      }
+      if (typeof v === "string") {
+        put(this.scrubText(v));
+        continue;
+      }
+      if (v === null || typeof v !== "object") {
+        put(v);
+        continue;
+      }
+      if (open.has(v)) {
+        put(CIRCULAR);
+        continue;
+      }
+      if (copies.has(v)) {
+        put(copies.get(v));
+        continue;
+      }
+      const shape = this.#shallow(v);
+      copies.set(v, shape.copy);
+      put(shape.copy);
+      if (shape.children.length === 0) continue;
+      open.add(v);
+      tasks.push({ leave: v });
+      for (let i = shape.children.length - 1; i >= 0; i--) tasks.push(shape.children[i]!);
+    }
+    return result;
+  }
+
+  /** Headers as a plain object with secret headers masked and secret values scrubbed, for logs. */
+  redactHeaders(headers: Record<string, string> | Headers): Record<string, string> {
+    const out: Record<string, string> = {};
+    const entries = typeof Headers !== "undefined" && headers instanceof Headers ? headers.entries() : Object.entries(headers);
+    for (const [key, v] of entries) out[this.scrubText(key)] = this.isSecretKey(key) ? REDACTED : this.scrubText(v);
+    return out;
+  }
+
+  /** Whether a value would be scrubbed now (for tests and diagnostics; never exposes the values). */
+  knows(value: string): boolean {
+    return this.#isHeld(value) || (this.#parent?.knows(value) ?? false);
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  #isHeld(value: string): boolean {
+    if (this.#pinned.has(value) || this.#superseded.has(value)) return true;
+    for (const v of this.#slots.values()) if (v === value) return true;
+    return false;
+  }
+
+  #supersede(value: string): void {
+    if (this.#pinned.has(value)) return;
+    for (const v of this.#slots.values()) if (v === value) return;
+    this.#superseded.delete(value);
+    this.#superseded.add(value);
+    while (this.#superseded.size > this.#maxSuperseded) this.#superseded.delete(this.#superseded.values().next().value as string);
+  }
+
+  #changed(): void {
+    this.#version++;
+  }
+
+  /** Every secret value this redactor scrubs, its own and its parent's. */
+  #values(): Set<string> {
+    const all = new Set<string>(this.#parent ? this.#parent.#values() : []);
+    for (const v of this.#pinned) all.add(v);
+    for (const v of this.#slots.values()) all.add(v);
+    for (const v of this.#superseded) all.add(v);
+    return all;
+  }
+
+  #pattern(): Compiled | undefined {
+    const parentVersion = this.#parent ? this.#parent.#totalVersion() : 0;
+    if (this.#compiled && this.#compiled.version === this.#version && this.#compiled.parentVersion === parentVersion) {
+      return this.#compiled.value;
+    }
+    const values = [...this.#values()].sort((a, b) => b.length - a.length);
+    const value = values.length === 0 ? undefined : compile(values);
+    this.#compiled = { version: this.#version, parentVersion, value };
+    return value;
+  }
+
+  #totalVersion(): number {
+    return this.#version + (this.#parent ? this.#parent.#totalVersion() : 0);
+  }
+
+  /** A container for the copy of `v` and the tasks that fill it. */
+  #shallow(v: object): { copy: unknown; children: Array<{ value: unknown; secretKey: boolean; put: (out: unknown) => void }> } {
+    type Child = { value: unknown; secretKey: boolean; put: (out: unknown) => void };
+    const children: Child[] = [];
+    if (Array.isArray(v)) {
+      const copy: unknown[] = new Array(v.length);
+      for (let i = 0; i < v.length; i++) children.push({ value: v[i], secretKey: false, put: (out) => (copy[i] = out) });
+      return { copy, children };
+    }
+    if (v instanceof Date || v instanceof RegExp) return { copy: v, children };
+    if (typeof URL !== "undefined" && v instanceof URL) return { copy: this.scrubText(v.href), children };
+    if (typeof Headers !== "undefined" && v instanceof Headers) return { copy: this.redactHeaders(v), children };
+    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return { copy: `[${(v as ArrayBuffer).byteLength} bytes]`, children };
+    if (v instanceof Map) {
+      const copy = new Map<unknown, unknown>();
+      for (const [k, value] of v) {
+        const key = typeof k === "string" ? this.scrubText(k) : k;
+        children.push({ value, secretKey: typeof k === "string" && this.isSecretKey(k), put: (out) => copy.set(key, out) });
+      }
+      return { copy, children };
+    }
+    if (v instanceof Set) {
+      const copy = new Set<unknown>();
+      for (const value of v) children.push({ value, secretKey: false, put: (out) => copy.add(out) });
+      return { copy, children };
+    }
+    if (v instanceof Error) {
+      // The same class (instanceof, util.inspect's error rendering), without running its constructor.
+      const copy = Object.create(Object.getPrototypeOf(v) as object) as Record<string, unknown>;
+      for (const key of Object.getOwnPropertyNames(v)) {
+        const d = Object.getOwnPropertyDescriptor(v, key)!;
+        const put = (out: unknown) =>
+          Object.defineProperty(copy, key === "__proto__" ? key : this.scrubText(key), {
+            value: out, enumerable: d.enumerable ?? false, writable: true, configurable: true,
+          });
+        if (!("value" in d)) {
+          put(undefined);
+          continue;
+        }
+        // message and stack are text the vendor and the runtime wrote: scrub, never mask by key.
+        const secretKey = key !== "message" && key !== "stack" && this.isSecretKey(key);
+        children.push({ value: d.value, secretKey, put });
+      }
+      return { copy, children };
+    }
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(v)) {
+      let value: unknown;
+      try {
+        value = (v as Record<string, unknown>)[key];
+      } catch {
+        value = "[unreadable]";
+      }
+      // defineProperty: a JSON "__proto__" key stays a key instead of replacing the copy's prototype.
+      const put = (out: unknown) => Object.defineProperty(copy, this.scrubText(key), { value: out, enumerable: true, writable: true, configurable: true });
+      children.push({ value, secretKey: this.isSecretKey(key), put });
+    }
+    return { copy, children };
+  }
+}
+
+function isSecretText(value: unknown): value is string {
+  return typeof value === "string" && value.trim() !== "";
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** A hex digit pair matching either case: 0x2f → "2[Ff]". */
+function hexPattern(n: number, width: number): string {
+  return n
+    .toString(16)
+    .padStart(width, "0")
+    .split("")
+    .map((d) => (/[a-f]/.test(d) ? `[${d.toUpperCase()}${d}]` : d))
+    .join("");
+}
+
+const JSON_SHORT: Record<string, string> = { '"': '\\\\"', "\\": "\\\\\\\\", "/": "\\\\/", "\b": "\\\\b", "\f": "\\\\f", "\n": "\\\\n", "\r": "\\\\r", "\t": "\\\\t" };
+const utf8 = new TextEncoder();
+
+/** One character of a secret in any of the forms it can take in a URL, a form body or JSON text. */
+function characterPattern(ch: string): string {
+  const alternatives = [escapeRegExp(ch)];
+  // percent-encoded UTF-8 (encodeURIComponent, and "%252F" of a URL encoded twice)
+  alternatives.push([...utf8.encode(ch)].map((b) => `%(?:25)?${hexPattern(b, 2)}`).join(""));
+  // JSON \uXXXX escapes (a surrogate pair for astral characters), and JSON's short escapes
+  let json = "";
+  for (let i = 0; i < ch.length; i++) json += `\\\\u${hexPattern(ch.charCodeAt(i), 4)}`;
+  alternatives.push(json);
+  if (JSON_SHORT[ch]) alternatives.push(JSON_SHORT[ch]!);
+  if (ch === " ") alternatives.push("\\+"); // application/x-www-form-urlencoded
+  return `(?:${alternatives.join("|")})`;
+}
+
+function wholeWord(pattern: string, value: string): string {
+  return value.length < SHORT_SECRET ? `(?<![\\p{L}\\p{N}])${pattern}(?![\\p{L}\\p{N}])` : pattern;
+}
+
+function compile(values: string[]): Compiled {
+  const literal = values.map((v) => wholeWord(escapeRegExp(v), v));
+  const encoded = values.map((v) => wholeWord([...v].map(characterPattern).join(""), v));
+  const hasSpace = values.some((v) => v.includes(" "));
+  return {
+    literal: new RegExp(literal.join("|"), "gu"),
+    encoded: new RegExp(encoded.join("|"), "gu"),
+    trigger: hasSpace ? /[%\\+]/ : /[%\\]/,
+  };
+}
+
+/**
+ * The process-wide redactor: the parent of every client's, so that what is registered here is
+ * scrubbed by all clients. signalbridge's own clients register nothing here (each client's
+ * secrets stay its own); it is for values an application wants hidden everywhere.
+ */
+export const defaultRedactor: Redactor = new Redactor({ owner: "process", parent: null, maxSuperseded: 512 });
+
+/** Remember a secret value so that every client scrubs it from all text signalbridge emits. */
+export function registerSecret(value: string | undefined | null): void {
+  defaultRedactor.remember(value);
+}
+
+/** Mask every key or header matching `pattern` in every client's output. */
+export function registerSecretKey(pattern: RegExp): void {
+  defaultRedactor.addSecretKey(pattern);
+}
 
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key) || vendorSecretKeys.some((re) => re.test(key));
+  return defaultRedactor.isSecretKey(key);
 }
 
-/** Mask every key or header matching `pattern` too (a vendor's own credential headers). */
-export function registerSecretKey(pattern: RegExp): void {
-  if (!vendorSecretKeys.some((re) => re.source === pattern.source && re.flags === pattern.flags)) vendorSecretKeys.push(pattern);
-}
-
-// Bounded so that a long-running process that renews tokens for months does not grow without end.
-const MAX_SECRETS = 512;
-const secrets = new Set<string>();
-let pattern: RegExp | undefined;
-
-/** Remember a secret value so that it is scrubbed from all text signalbridge emits. */
-export function registerSecret(value: string | undefined | null): void {
-  // Very short values would turn ordinary words into "[redacted]" and protect nothing.
-  if (!value || value.length < 4 || secrets.has(value)) return;
-  secrets.add(value);
-  if (secrets.size > MAX_SECRETS) secrets.delete(secrets.values().next().value as string);
-  pattern = undefined;
-}
-
-function secretPattern(): RegExp | undefined {
-  if (secrets.size === 0) return undefined;
-  if (!pattern) {
-    const alternatives = [...secrets]
-      .sort((a, b) => b.length - a.length)
-      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    pattern = new RegExp(alternatives.join("|"), "g");
-  }
-  return pattern;
-}
-
-/** Replace every registered secret value (and its URL-encoded form) inside a text. */
+/** Scrub the process-wide secrets (`registerSecret`) from a text. A client's own: `redactor.scrubText`. */
 export function scrubText(text: string): string {
-  const re = secretPattern();
-  if (!re) return text;
-  let out = text.replace(re, REDACTED);
-  if (out.includes("%")) {
-    try {
-      const decoded = decodeURIComponent(out);
-      if (decoded !== out && re.test(decoded)) out = decoded.replace(re, REDACTED);
-    } catch {
-      // not URL-encoded text; nothing more to do
-    }
-  }
-  return out;
+  return defaultRedactor.scrubText(text);
 }
 
-/** A deep copy with secret-named keys masked and registered secret values scrubbed. */
-export function redactValue(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return scrubText(value);
-  if (value === null || typeof value !== "object" || depth > 8) return value;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
-  if (value instanceof Error) return { name: value.name, message: scrubText(value.message) };
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    out[key] = isSecretKey(key) && v !== null && v !== undefined && v !== "" ? REDACTED : redactValue(v, depth + 1);
-  }
-  return out;
+/** A deep copy redacted with the process-wide redactor. A client's own: `redactor.redactValue`. */
+export function redactValue(value: unknown): unknown {
+  return defaultRedactor.redactValue(value);
 }
 
-/** Headers as a plain object with secret headers masked, for logs. */
+/** Headers redacted with the process-wide redactor, for logs. */
 export function redactHeaders(headers: Record<string, string> | Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
-  for (const [key, v] of entries) out[key] = isSecretKey(key) ? REDACTED : scrubText(v);
-  return out;
+  return defaultRedactor.redactHeaders(headers);
 }

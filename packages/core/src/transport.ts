@@ -2,7 +2,7 @@ import { NetworkError, SignalBridgeError, TimeoutError } from "./errors.js";
 import type { LightRequest } from "./light-request.js";
 import type { LevelledLogger } from "./logger.js";
 import { createOperationMatcher, type OperationInfo, type OperationTable } from "./operations.js";
-import { redactHeaders, scrubText } from "./redact.js";
+import type { Redactor } from "./redact.js";
 import { backoffDelay, parseRetryAfter, resolveRetryPolicy, sleep, type RetryOptions } from "./retry.js";
 
 /** One attempt, as the vendor's auth code sees it before it leaves: it may add headers. */
@@ -62,6 +62,8 @@ export interface TransportOptions {
   operations: OperationTable;
   hooks: TransportHooks;
   logger: LevelledLogger;
+  /** The client's redactor, for debug lines and the errors the transport builds. */
+  redactor: Redactor;
   timeoutMs: number;
   retry: RetryOptions | false | undefined;
   fetch: typeof fetch;
@@ -111,7 +113,7 @@ class TimeoutSignal extends Error {}
 
 /** The `fetch` handed to openapi-fetch: auth, timeout, retry and logging around the real fetch. */
 export function createTransport(options: TransportOptions): (request: LightRequest) => Promise<Response> {
-  const { vendor, hooks, logger } = options;
+  const { vendor, hooks, logger, redactor } = options;
   const match = createOperationMatcher(options.operations);
   const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
   const fetchImpl = options.fetch;
@@ -153,8 +155,8 @@ export function createTransport(options: TransportOptions): (request: LightReque
       if (hooks.authorize) await hooks.authorize(outgoing);
       const debug = logger.enabled("debug");
       if (debug) {
-        logger.log("debug", `→ ${outgoing.method} ${scrubText(outgoing.url)} (${vendor} ${operation.id}, attempt ${sends})`, {
-          headers: redactHeaders(outgoing.headers),
+        logger.log("debug", `→ ${outgoing.method} ${redactor.scrubText(outgoing.url)} (${vendor} ${operation.id}, attempt ${sends})`, {
+          headers: redactor.redactHeaders(outgoing.headers),
           bodyBytes: outgoing.body?.length ?? 0,
         });
       }
@@ -194,7 +196,7 @@ export function createTransport(options: TransportOptions): (request: LightReque
           continue;
         }
         if (error instanceof SignalBridgeError) throw error;
-        const context = { vendor, operation: operation.id, attempts: sends, cause: error };
+        const context = { vendor, operation: operation.id, attempts: sends, cause: error, redactor };
         if (timedOut) {
           throw new TimeoutError(`${vendor} ${operation.id} got no answer within ${timeoutMs} ms`, {
             ...context, timeoutMs, mayHaveReachedServer: true,

@@ -1,8 +1,6 @@
 import {
   ApiError,
   asJsonObject,
-  registerSecret,
-  registerSecretKey,
   requireOption,
   ResponseShapeError,
   sha256Hex,
@@ -85,11 +83,13 @@ export function createEnosAuth(api: ApiClient<paths>, options: EnosAuthOptions):
   requireOption(VENDOR, "appKey", options.appKey, "the application's Access Key from the EnOS Management Console");
   requireOption(VENDOR, "appSecret", options.appSecret, "the application's Secret Key from the EnOS Management Console");
   const { appKey, appSecret, userToken } = options;
-  registerSecret(appSecret);
-  if (userToken) registerSecret(userToken);
+  // Configured credentials are pinned for the client's life; renewed tokens rotate (below).
+  const redactor = api.redactor;
+  redactor.pin(appSecret);
+  redactor.pin(userToken);
   // The gateway's credential headers (apim-accesstoken, apim-signature, apim-timestamp) and body
-  // fields (apim_refreshtoken) are masked in every log line and error.
-  registerSecretKey(/^apim[-_]/i);
+  // fields (apim_refreshtoken) are masked in every log line and error of this client.
+  redactor.addSecretKey(/^apim[-_]/i);
 
   let lastTimestamp = 0;
   // A token service rejects a repeated `encryption` (1001): never reuse a millisecond.
@@ -115,10 +115,10 @@ export function createEnosAuth(api: ApiClient<paths>, options: EnosAuthOptions):
         const data = answer.data;
         if (!data || typeof data.accessToken !== "string" || data.accessToken === "") {
           throw new ResponseShapeError(`${VENDOR} ${operation}: status 0 but no data.accessToken in the answer`, {
-            vendor: VENDOR, operation, status: 200, body: answer,
+            vendor: VENDOR, operation, status: 200, body: answer, redactor,
           });
         }
-        registerSecret(data.accessToken);
+        redactor.rotate("accessToken", data.accessToken);
         return { value: data.accessToken, expiresAt: Date.now() + data.expire * 1000 };
       } catch (error) {
         // 1001: the token service saw this `encryption` before (e.g. the transport re-sent a

@@ -71,6 +71,7 @@ export const enosErrors: VendorErrors = {
       requestId: requestIdOf(exchange, o),
       body: exchange.body,
       attempts: exchange.attempts,
+      redactor: exchange.redactor,
     };
     // 401 is the gateway's "Invalid authentication credentials"; the transport has already
     // renewed the token once, so this is a refusal.
@@ -99,6 +100,7 @@ export const enosErrors: VendorErrors = {
       requestId: requestIdOf(exchange, o),
       body: exchange.body,
       attempts: exchange.attempts,
+      redactor: exchange.redactor,
     };
     return TOKEN_OPERATIONS.has(op) && REFUSED_CREDENTIALS.has(code)
       ? new EnosAuthenticationError(init)

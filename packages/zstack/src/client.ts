@@ -1,5 +1,4 @@
 import {
-  registerSecret,
   ResponseShapeError,
   TimeoutError,
   createApiClient,
@@ -171,7 +170,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
         if (Date.now() + interval > deadline) {
           throw new TimeoutError(
             `zstack ${operationId}: job ${jobUuid} still running after ${timeoutMs} ms; poll GET /v1/api-jobs/${jobUuid} later to learn its outcome`,
-            { vendor: "zstack", operation: operationId, timeoutMs, mayHaveReachedServer: true },
+            { vendor: "zstack", operation: operationId, timeoutMs, mayHaveReachedServer: true, redactor: api.redactor },
           );
         }
         await sleep(interval, call.signal);
@@ -182,7 +181,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
         throw new ZStackApiError({
           vendor: "zstack", operation: operationId, status: 404, code: undefined, jobUuid,
           message: `job ${jobUuid} is unknown or its result has expired (the server keeps results for 3 h by default); whether the call took effect is unknown`,
-          body: exchange.body, requestId: exchange.requestId, attempts: exchange.attempts,
+          body: exchange.body, requestId: exchange.requestId, attempts: exchange.attempts, redactor: exchange.redactor,
         });
       }
       throw zstackErrorFromResponse(exchange, { operation: operationId, jobUuid });
@@ -215,6 +214,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
           if (!exchange.ok) throw api.errorOf(exchange);
           throw new ResponseShapeError(`zstack ${operationId}: expected HTTP 202 (async job accepted), got ${exchange.status}`, {
             vendor: "zstack", operation: operationId, status: exchange.status, body: exchange.body, attempts: exchange.attempts,
+            redactor: exchange.redactor,
           });
         }
         return await waitForJob(operationId, pollUuid, apiTimeout, call);
@@ -234,7 +234,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     const inventory = (result as { inventory?: unknown } | undefined)?.inventory;
     if (typeof inventory !== "object" || inventory === null || Array.isArray(inventory)) {
       throw new ResponseShapeError(`zstack ${operationId}: the job result has no inventory`, {
-        vendor: "zstack", operation: operationId, status: 200, body: result,
+        vendor: "zstack", operation: operationId, status: 200, body: result, redactor: api.redactor,
       });
     }
     return inventory as SNSDingTalkAtPersonInventory;
@@ -308,7 +308,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     async validateSession(sessionUuid, call = {}) {
       const uuid = sessionUuid ?? auth.currentSession();
       if (!uuid) return false;
-      registerSecret(uuid); // it travels in the URL path, which debug logs show
+      api.redactor.remember(uuid); // it travels in the URL path, which debug logs show
       const reply = await api.invoke<Schemas["ValidateSessionReply"]>(
         "ValidateSession",
         { path: { sessionUuid: uuid } },
@@ -321,7 +321,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     async logOut(sessionUuid, call = {}) {
       const uuid = sessionUuid ?? auth.currentSession();
       if (!uuid) return;
-      registerSecret(uuid); // it travels in the URL path, which debug logs show
+      api.redactor.remember(uuid); // it travels in the URL path, which debug logs show
       await api.invoke(
         "LogOut",
         { path: { sessionUuid: uuid } },
