@@ -37,12 +37,10 @@ const SHORT_SECRET = 4;
 const DEFAULT_MAX_SUPERSEDED = 64;
 
 interface Compiled {
-  /** Every secret literally: the fast path for text without `%`, `\` or `+`. */
-  literal: RegExp;
-  /** Every secret with each character in any of its literal, percent-encoded or JSON-escaped forms. */
-  encoded: RegExp;
-  /** Characters whose presence means an encoded form may be in the text. */
-  trigger: RegExp;
+  /** Every secret literally (and with its spaces as "+", as a form body writes them), longest first. */
+  re: RegExp;
+  /** The shortest secret's length: a shorter text holds none, in any form (no encoding shortens text). */
+  shortest: number;
 }
 
 export interface RedactorOptions {
@@ -115,10 +113,9 @@ export class Redactor {
   scrubText(text: string): string {
     if (typeof text !== "string" || text === "") return text;
     const compiled = this.#pattern();
-    if (!compiled) return text;
-    const re = compiled.trigger.test(text) ? compiled.encoded : compiled.literal;
-    re.lastIndex = 0;
-    return text.replace(re, REDACTED);
+    if (!compiled || text.length < compiled.shortest) return text;
+    if (!ENCODED.test(text)) return text.replace(compiled.re, REDACTED);
+    return scrubSpans(text, compiled.re);
   }
 
   /**
@@ -181,10 +178,6 @@ export class Redactor {
   /** Whether a value would be scrubbed now (for tests and diagnostics; never exposes the values). */
   knows(value: string): boolean {
     return this.#isHeld(value) || (this.#parent?.knows(value) ?? false);
-  }
-
-  get version(): number {
-    return this.#version;
   }
 
   #isHeld(value: string): boolean {
@@ -283,7 +276,11 @@ export class Redactor {
         value = "[unreadable]";
       }
       // defineProperty: a JSON "__proto__" key stays a key instead of replacing the copy's prototype.
-      const put = (out: unknown) => Object.defineProperty(copy, this.scrubText(key), { value: out, enumerable: true, writable: true, configurable: true });
+      const outKey = this.scrubText(key);
+      const put =
+        outKey === "__proto__"
+          ? (out: unknown) => Object.defineProperty(copy, outKey, { value: out, enumerable: true, writable: true, configurable: true })
+          : (out: unknown) => (copy[outKey] = out);
       children.push({ value, secretKey: this.isSecretKey(key), put });
     }
     return { copy, children };
@@ -296,46 +293,145 @@ function isSecretText(value: unknown): value is string {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
-/** A hex digit pair matching either case: 0x2f → "2[Ff]". */
-function hexPattern(n: number, width: number): string {
-  return n
-    .toString(16)
-    .padStart(width, "0")
-    .split("")
-    .map((d) => (/[a-f]/.test(d) ? `[${d.toUpperCase()}${d}]` : d))
-    .join("");
-}
-
-const JSON_SHORT: Record<string, string> = { '"': '\\\\"', "\\": "\\\\\\\\", "/": "\\\\/", "\b": "\\\\b", "\f": "\\\\f", "\n": "\\\\n", "\r": "\\\\r", "\t": "\\\\t" };
-const utf8 = new TextEncoder();
-
-/** One character of a secret in any of the forms it can take in a URL, a form body or JSON text. */
-function characterPattern(ch: string): string {
-  const alternatives = [escapeRegExp(ch)];
-  // percent-encoded UTF-8 (encodeURIComponent, and "%252F" of a URL encoded twice)
-  alternatives.push([...utf8.encode(ch)].map((b) => `%(?:25)?${hexPattern(b, 2)}`).join(""));
-  // JSON \uXXXX escapes (a surrogate pair for astral characters), and JSON's short escapes
-  let json = "";
-  for (let i = 0; i < ch.length; i++) json += `\\\\u${hexPattern(ch.charCodeAt(i), 4)}`;
-  alternatives.push(json);
-  if (JSON_SHORT[ch]) alternatives.push(JSON_SHORT[ch]!);
-  if (ch === " ") alternatives.push("\\+"); // application/x-www-form-urlencoded
-  return `(?:${alternatives.join("|")})`;
-}
-
 function wholeWord(pattern: string, value: string): string {
   return value.length < SHORT_SECRET ? `(?<![\\p{L}\\p{N}])${pattern}(?![\\p{L}\\p{N}])` : pattern;
 }
 
 function compile(values: string[]): Compiled {
-  const literal = values.map((v) => wholeWord(escapeRegExp(v), v));
-  const encoded = values.map((v) => wholeWord([...v].map(characterPattern).join(""), v));
-  const hasSpace = values.some((v) => v.includes(" "));
+  const forms = new Set<string>();
+  for (const v of values) {
+    forms.add(v);
+    if (v.includes(" ")) forms.add(v.replaceAll(" ", "+")); // application/x-www-form-urlencoded
+  }
+  const sorted = [...forms].sort((a, b) => b.length - a.length);
   return {
-    literal: new RegExp(literal.join("|"), "gu"),
-    encoded: new RegExp(encoded.join("|"), "gu"),
-    trigger: hasSpace ? /[%\\+]/ : /[%\\]/,
+    re: new RegExp(sorted.map((v) => wholeWord(escapeRegExp(v), v)).join("|"), "gu"),
+    shortest: sorted[sorted.length - 1]!.length,
   };
+}
+
+/** A text may hold an encoded form of a secret only where it has a percent escape or a backslash escape. */
+const ENCODED = /%[0-9A-Fa-f]{2}|\\[u"\\/bfnrt]/;
+
+/**
+ * A text with its percent escapes (`%2F`, `%2f`, UTF-8 sequences) and JSON escapes (`\u00e9`,
+ * `\"`, `\/`) decoded one by one, each character of the view knowing the span of the original
+ * text it came from. A stray `%`, a malformed escape or invalid UTF-8 stays as it is and leaves
+ * the rest of the text decoded: nothing in the text can switch the decoding off.
+ */
+interface View {
+  text: string;
+  /** For each UTF-16 unit of `text`: where its source starts and ends in the original text. */
+  from: Int32Array;
+  to: Int32Array;
+}
+
+const HEX = /^[0-9A-Fa-f]$/;
+const JSON_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+
+function utf8Length(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
+function decodeOnce(text: string, source: View | undefined): View | undefined {
+  const n = text.length;
+  const from = new Int32Array(n);
+  const to = new Int32Array(n);
+  let out = "";
+  let k = 0;
+  let changed = false;
+  const push = (chars: string, start: number, end: number) => {
+    const a = source ? source.from[start]! : start;
+    const b = source ? source.to[end - 1]! : end;
+    for (let c = 0; c < chars.length; c++, k++) {
+      from[k] = a;
+      to[k] = b;
+    }
+    out += chars;
+  };
+  const byteAt = (i: number) =>
+    text[i] === "%" && i + 2 < n && HEX.test(text[i + 1] ?? "") && HEX.test(text[i + 2] ?? "") ? parseInt(text.slice(i + 1, i + 3), 16) : -1;
+  let i = 0;
+  while (i < n) {
+    const ch = text[i]!;
+    if (ch === "%") {
+      const lead = byteAt(i);
+      const length = lead < 0 ? 0 : utf8Length(lead);
+      if (length > 0) {
+        let code = length === 1 ? lead : lead & (0xff >> (length + 1));
+        let ok = true;
+        for (let b = 1; b < length && ok; b++) {
+          const next = byteAt(i + 3 * b);
+          ok = next >= 0x80 && next <= 0xbf;
+          code = (code << 6) | (next & 0x3f);
+        }
+        if (ok && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)) {
+          push(String.fromCodePoint(code), i, i + 3 * length);
+          i += 3 * length;
+          changed = true;
+          continue;
+        }
+      }
+    } else if (ch === "\\" && i + 1 < n) {
+      const next = text[i + 1]!;
+      if (next === "u" && i + 5 < n && /^[0-9A-Fa-f]{4}$/.test(text.slice(i + 2, i + 6))) {
+        push(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)), i, i + 6);
+        i += 6;
+        changed = true;
+        continue;
+      }
+      const short = JSON_ESCAPES[next];
+      if (short !== undefined) {
+        push(short, i, i + 2);
+        i += 2;
+        changed = true;
+        continue;
+      }
+    }
+    push(ch, i, i + 1);
+    i++;
+  }
+  if (!changed) return undefined;
+  return { text: out, from: from.subarray(0, k), to: to.subarray(0, k) };
+}
+
+/**
+ * Scrub a text that holds escapes: the secrets are looked for in the text itself and in its
+ * decoded views (once, and twice for a URL encoded twice), and every span of the original text
+ * that a match came from is replaced.
+ */
+function scrubSpans(text: string, re: RegExp): string {
+  const spans: Array<[number, number]> = [];
+  const collect = (view: string, map: View | undefined) => {
+    re.lastIndex = 0;
+    for (const m of view.matchAll(re)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      spans.push(map ? [map.from[start]!, map.to[end - 1]!] : [start, end]);
+    }
+  };
+  collect(text, undefined);
+  let view: View | undefined;
+  for (let pass = 0; pass < 2; pass++) {
+    view = decodeOnce(view ? view.text : text, view);
+    if (!view) break;
+    collect(view.text, view);
+    if (!ENCODED.test(view.text)) break;
+  }
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let out = "";
+  let at = 0;
+  for (const [start, end] of spans) {
+    if (end <= at) continue;
+    out += text.slice(at, Math.max(at, start)) + (start >= at ? REDACTED : "");
+    at = end;
+  }
+  return out + text.slice(at);
 }
 
 /**
