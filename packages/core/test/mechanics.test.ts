@@ -1,4 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { recordingLogger } from "@signalbridge/testkit";
 import {
@@ -192,6 +193,10 @@ describe("redaction", () => {
     expect(copy.cause.message).toBe("fetch failed for [redacted]");
     expect(copy.cause.code).toBe("[redacted]");
     expect(copy.stack).not.toContain("deep-secret-1");
+    // a platform error keeps its fields in internal slots: its copy still reads (and inspects) safely
+    const aborted = r.redactValue(new Error("x", { cause: new DOMException("stopped deep-secret-1", "AbortError") })) as Error & { cause: Error };
+    expect([aborted.cause.name, aborted.cause.message]).toEqual(["AbortError", "stopped [redacted]"]);
+    expect(inspect(aborted, { depth: Infinity })).not.toContain("deep-secret-1");
   });
 
   it("never evicts pinned credentials or the current token of a slot; superseded tokens age out", () => {

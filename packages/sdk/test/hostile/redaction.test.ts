@@ -194,6 +194,28 @@ describe("redaction cannot age or be outrun", () => {
     expect(lines.join("\n")).not.toContain("[redacted] account");
   });
 
+  it("EIAM: every field of an error is redacted, the request id a hostile gateway sets included", async () => {
+    const token = `tok-${randomUUID()}`;
+    const server = await startTestServer((request) =>
+      request.pathname === "/api/v2/tenant/token"
+        ? { body: { access_token: token, token_type: "bearer", expires_in: 1800, scope: "all" } }
+        : {
+            status: 400,
+            headers: { "x-request-id": `req-${token}` },
+            body: { error_code: ` ${token}`, error_msg: `bearer ${token} not allowed`, echo: { deeper: [token] } },
+          },
+    );
+    servers.push(server);
+    const eiam = createEiamClient({ baseUrl: server.url, clientId: "app-1", clientSecret: "app-secret-0001", ...quiet });
+    const error = await failure(() => eiam.getInSiteNoticeSendResult("n-1"));
+    expect(error).toBeInstanceOf(EiamApiError);
+    const e = error as EiamApiError;
+    expect([e.requestId, e.code, e.message]).toEqual(["req-[redacted]", "[redacted]", "eiam getInSiteNoticeSendResult failed: HTTP 400 [redacted]: bearer [redacted] not allowed"]);
+    expect(e.body).toEqual({ error_code: " [redacted]", error_msg: "bearer [redacted] not allowed", echo: { deeper: ["[redacted]"] } });
+    for (const [key, value] of Object.entries(e)) expect(JSON.stringify(value) ?? "", key).not.toContain(token);
+    expect(everythingShown(error)).not.toContain(token);
+  });
+
   it(
     "ZStack: the current session is never evicted, however many transient values come after it",
     async () => {
