@@ -14,9 +14,10 @@
  * - a renewed token replaces its predecessor in a named slot: the current value of every slot is
  *   never evicted, only superseded tokens (and transient values such as a session handed to
  *   `logOut`) age out of a bounded set, oldest first;
- * - the percent-encoded (either hex case, even double-encoded) and JSON-escaped forms of every
- *   secret are matched directly, character by character, without decoding the text, so a stray
- *   `%` or a malformed escape elsewhere in it cannot switch the scrub off;
+ * - the percent-encoded (either hex case, even double-encoded, or a form body's "+" for a space)
+ *   and JSON-escaped forms of every secret are found: the escapes of a text are decoded one by one
+ *   into a view that maps each character back to its source, never the text as a whole, so a
+ *   stray `%` or a malformed escape elsewhere in it cannot switch the scrub off;
  * - `redactValue` walks any depth without recursion (a hostile server's 100 000-deep JSON neither
  *   escapes a depth cut-off nor overflows the stack) and is cycle-safe.
  */
@@ -95,9 +96,10 @@ export class Redactor {
 
   /** A transient secret (a session uuid passed to one call): remembered among the superseded ones. */
   remember(value: string | undefined | null): void {
-    if (!isSecretText(value) || this.#isHeld(value)) return;
-    this.#supersede(value);
-    this.#changed();
+    if (!isSecretText(value)) return;
+    const known = this.#isHeld(value);
+    this.#supersede(value); // a value seen again becomes the newest, the last to age out
+    if (!known) this.#changed();
   }
 
   /** Mask every key or header matching `pattern` too (a vendor's own credential headers). */
@@ -249,8 +251,22 @@ export class Redactor {
       return { copy, children };
     }
     if (v instanceof Error) {
-      // The same class (instanceof, util.inspect's error rendering), without running its constructor.
-      const copy = Object.create(Object.getPrototypeOf(v) as object) as Record<string, unknown>;
+      // The same class (instanceof, util.inspect's error rendering), without running its
+      // constructor. A platform error (DOMException) keeps its fields in internal slots that its
+      // prototype's getters read: its copy is a plain Error.
+      const platform = typeof DOMException !== "undefined" && v instanceof DOMException;
+      const copy = Object.create(platform ? Error.prototype : (Object.getPrototypeOf(v) as object)) as Record<string, unknown>;
+      for (const key of ["name", "message"]) {
+        if (Object.prototype.hasOwnProperty.call(v, key)) continue;
+        let text: unknown;
+        try {
+          text = (v as unknown as Record<string, unknown>)[key];
+        } catch {
+          text = undefined;
+        }
+        // Own, so that reading it never runs a getter of the original's class on the copy.
+        if (typeof text === "string") Object.defineProperty(copy, key, { value: this.scrubText(text), enumerable: false, writable: true, configurable: true });
+      }
       for (const key of Object.getOwnPropertyNames(v)) {
         const d = Object.getOwnPropertyDescriptor(v, key)!;
         const put = (out: unknown) =>
