@@ -80,7 +80,8 @@ function fallbackMessage(exchange: Exchange, o: JsonObject | undefined): string 
   if (m) return m;
   if (o) return `HTTP ${exchange.status} with a JSON body in neither of the vendor's error shapes`;
   if (typeof exchange.text !== "string" || exchange.text === "") return `HTTP ${exchange.status} with an empty body`;
-  return describeText(exchange.text);
+  // Scrubbed before it is shortened: a cut must not split a secret and leave half of it.
+  return describeText(exchange.redactor.scrubText(exchange.text));
 }
 
 /** How EIAM says no, parsed into EiamApiError / EiamAuthenticationError. */

@@ -216,7 +216,7 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
       const ctx = { vendor, operation: op.id, attempts: exchange.attempts, status: exchange.status, body: exchange.body, redactor };
       if (exchange.text !== "" && !exchange.isJson) {
         throw new ResponseShapeError(
-          `${vendor} ${op.id}: HTTP ${exchange.status} answer is not JSON (${describeText(exchange.text)})`,
+          `${vendor} ${op.id}: HTTP ${exchange.status} answer is not JSON (${describeText(redactor.scrubText(exchange.text))})`,
           ctx,
         );
       }

@@ -141,7 +141,8 @@ export function zstackErrorFromResponse(exchange: Exchange, origin: ErrorOrigin 
     return refused ? new ZStackAuthenticationError(init) : new ZStackApiError(init);
   }
   // Plain text (ZStack's 4xx and 500 answers), an HTML page from a proxy, or an empty body.
-  const message = exchange.text.trim() === "" ? `empty HTTP ${exchange.status} answer` : describeText(exchange.text);
+  // Scrubbed before it is shortened: a cut must not split a secret and leave half of it.
+  const message = exchange.text.trim() === "" ? `empty HTTP ${exchange.status} answer` : describeText(exchange.redactor.scrubText(exchange.text));
   const init: ZStackErrorInit = { ...base, code: undefined, message };
   return exchange.status === 403 ? new ZStackAuthenticationError(init) : new ZStackApiError(init);
 }

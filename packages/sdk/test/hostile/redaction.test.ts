@@ -216,6 +216,22 @@ describe("redaction cannot age or be outrun", () => {
     expect(everythingShown(error)).not.toContain(token);
   });
 
+  it("EIAM: a long plain-text answer is scrubbed before it is shortened, so the cut cannot leave half a token", async () => {
+    const token = `tok-${randomUUID()}`;
+    const server = await startTestServer((request) =>
+      request.pathname === "/api/v2/tenant/token"
+        ? { body: { access_token: token, token_type: "bearer", expires_in: 1800, scope: "all" } }
+        : // the message is cut at 117 characters: in the middle of the echoed token
+          { status: 502, headers: { "content-type": "text/plain" }, body: `${"upstream said: ".padEnd(100, ".")}${token} was refused` },
+    );
+    servers.push(server);
+    const eiam = createEiamClient({ baseUrl: server.url, clientId: "app-1", clientSecret: "app-secret-0001", ...quiet });
+    const error = await failure(() => eiam.getInSiteNoticeSendResult("n-1"));
+    expect(error).toBeInstanceOf(EiamApiError);
+    expect(error.message).toContain(`${"upstream said: ".padEnd(100, ".")}[redacted]`);
+    expect(everythingShown(error)).not.toContain(token.slice(0, 12));
+  });
+
   it(
     "ZStack: the current session is never evicted, however many transient values come after it",
     async () => {
