@@ -49,7 +49,8 @@ export class SignalBridgeError extends Error {
   constructor(message: string, context: ErrorContext = {}) {
     const redactor = context.redactor ?? defaultRedactor;
     // The message (hence the stack, which starts with it) and the cause chain are redacted here,
-    // once, so no subclass can leak them; subclasses pass their own fields through `redacted`.
+    // once, so no subclass can leak them; subclasses redact each field they add with
+    // `redactorOf(this)`, and the client seals every error it hands out (`sealError`).
     super(redactor.scrubText(message), context.cause === undefined ? undefined : { cause: redactor.redactValue(context.cause) });
     owners.set(this, redactor);
     this.name = new.target.name;

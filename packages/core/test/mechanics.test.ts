@@ -5,6 +5,8 @@ import { recordingLogger } from "@signalbridge/testkit";
 import {
   ApiError,
   ConfigurationError,
+  sealError,
+  type ApiErrorInit,
   TokenCache,
   backoffDelay,
   base64Text,
@@ -197,6 +199,28 @@ describe("redaction", () => {
     const aborted = r.redactValue(new Error("x", { cause: new DOMException("stopped deep-secret-1", "AbortError") })) as Error & { cause: Error };
     expect([aborted.cause.name, aborted.cause.message]).toEqual(["AbortError", "stopped [redacted]"]);
     expect(inspect(aborted, { depth: Infinity })).not.toContain("deep-secret-1");
+  });
+
+  it("sealError redacts a field a subclass forgot, and the cause chain, with the client's redactor", () => {
+    const redactor = new Redactor({ owner: "v" });
+    redactor.pin("forgotten-secret-1");
+    class Careless extends ApiError {
+      readonly extra: unknown;
+      constructor(init: ApiErrorInit & { extra: unknown }) {
+        super(init);
+        this.extra = init.extra; // not redacted here
+      }
+    }
+    const err = new Careless({
+      vendor: "v", operation: "op", status: 400, code: undefined, message: "m", redactor,
+      extra: { deep: ["forgotten-secret-1"] }, cause: new Error("cause forgotten-secret-1"),
+    });
+    expect(JSON.stringify(err.extra)).toContain("forgotten-secret-1");
+    expect(sealError(err, redactor)).toBe(err);
+    expect(err.extra).toEqual({ deep: ["[redacted]"] });
+    expect(inspect(err, { depth: Infinity, showHidden: true })).not.toContain("forgotten-secret-1");
+    const abort = new DOMException("stop", "AbortError");
+    expect(sealError(abort, redactor)).toBe(abort); // not ours: untouched
   });
 
   it("never evicts pinned credentials or the current token of a slot; superseded tokens age out", () => {
