@@ -13,7 +13,8 @@
  * - configured credentials are pinned for the client's whole life, whatever their length;
  * - a renewed token replaces its predecessor in a named slot: the current value of every slot is
  *   never evicted, only superseded tokens (and transient values such as a session handed to
- *   `logOut`) age out of a bounded set, oldest first;
+ *   `logOut`) age out of a bounded set, oldest first; request signatures, replayable while fresh,
+ *   are kept in a bounded set of their own, so a burst of requests cannot age tokens out;
  * - the percent-encoded (either hex case, even double-encoded, or a form body's "+" for a space)
  *   and JSON-escaped forms of every secret are found: the escapes of a text are decoded one by one
  *   into a view that maps each character back to its source, never the text as a whole, so a
@@ -36,6 +37,8 @@ const SHORT_SECRET = 4;
 
 /** How many superseded tokens and transient values one client remembers. */
 const DEFAULT_MAX_SUPERSEDED = 64;
+/** How many per-request credentials (signatures) one client remembers: its last requests'. */
+const DEFAULT_MAX_SIGNATURES = 128;
 
 interface Compiled {
   /** Every secret literally (and with its spaces as "+", as a form body writes them), longest first. */
@@ -51,6 +54,8 @@ export interface RedactorOptions {
   parent?: Redactor | null;
   /** How many superseded tokens and transient values to remember. Default 64. */
   maxSuperseded?: number;
+  /** How many per-request signatures to remember. Default 128. */
+  maxSignatures?: number;
 }
 
 /** The secrets of one client and the scrubbing that uses them. */
@@ -59,9 +64,11 @@ export class Redactor {
   readonly #pinned = new Set<string>();
   readonly #slots = new Map<string, string>();
   readonly #superseded = new Set<string>();
+  readonly #signatures = new Set<string>();
   readonly #keys: RegExp[] = [];
   readonly #parent: Redactor | undefined;
   readonly #maxSuperseded: number;
+  readonly #maxSignatures: number;
   #version = 0;
   #compiled: { version: number; parentVersion: number; value: Compiled | undefined } | undefined;
   readonly owner: string;
@@ -70,6 +77,7 @@ export class Redactor {
     this.owner = options.owner ?? "process";
     this.#parent = options.parent === null ? undefined : (options.parent ?? defaultRedactor);
     this.#maxSuperseded = options.maxSuperseded ?? DEFAULT_MAX_SUPERSEDED;
+    this.#maxSignatures = options.maxSignatures ?? DEFAULT_MAX_SIGNATURES;
   }
 
   /** A configured credential (password, client secret, app secret, given token): scrubbed for this redactor's whole life. */
@@ -100,6 +108,18 @@ export class Redactor {
     const known = this.#isHeld(value);
     this.#supersede(value); // a value seen again becomes the newest, the last to age out
     if (!known) this.#changed();
+  }
+
+  /**
+   * A per-request credential (a request signature, a token request's one-time `encryption`):
+   * replayable while its timestamp is fresh, so hidden like a token. Kept among the last ones
+   * apart from the superseded tokens, so that a burst of requests cannot age those out.
+   */
+  signature(value: string | undefined | null): void {
+    if (!isSecretText(value) || this.#signatures.has(value)) return;
+    this.#signatures.add(value);
+    while (this.#signatures.size > this.#maxSignatures) this.#signatures.delete(this.#signatures.values().next().value as string);
+    this.#changed();
   }
 
   /** Mask every key or header matching `pattern` too (a vendor's own credential headers). */
@@ -183,7 +203,7 @@ export class Redactor {
   }
 
   #isHeld(value: string): boolean {
-    if (this.#pinned.has(value) || this.#superseded.has(value)) return true;
+    if (this.#pinned.has(value) || this.#superseded.has(value) || this.#signatures.has(value)) return true;
     for (const v of this.#slots.values()) if (v === value) return true;
     return false;
   }
@@ -206,6 +226,7 @@ export class Redactor {
     for (const v of this.#pinned) all.add(v);
     for (const v of this.#slots.values()) all.add(v);
     for (const v of this.#superseded) all.add(v);
+    for (const v of this.#signatures) all.add(v);
     return all;
   }
 

@@ -234,6 +234,11 @@ describe("redaction", () => {
     expect(r.knows("transient-99-xxxx")).toBe(true);
     expect(r.knows("transient-0-xxxx")).toBe(false);
     expect(r.scrubText("configured-secret token-99-xxxx")).toBe("[redacted] [redacted]");
+    // a burst of request signatures ages out older signatures only, never a token
+    for (let i = 0; i < 500; i++) r.signature(`signature-${i}-xxxx`);
+    expect(r.knows("signature-499-xxxx")).toBe(true);
+    expect(r.knows("signature-0-xxxx")).toBe(false);
+    expect(r.knows("transient-99-xxxx")).toBe(true);
   });
 });
 

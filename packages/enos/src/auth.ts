@@ -103,6 +103,7 @@ export function createEnosAuth(api: ApiClient<paths>, options: EnosAuthOptions):
     for (let attempt = 1; ; attempt++) {
       const timestamp = freshTimestamp();
       const encryption = await encryptionOf(appKey, timestamp, appSecret);
+      redactor.signature(encryption);
       try {
         const answer: TokenResponse =
           operation === "getAccessToken"
@@ -159,6 +160,7 @@ export function createEnosAuth(api: ApiClient<paths>, options: EnosAuthOptions):
       const token = (await cache.get()).value;
       const timestamp = String(Date.now());
       const signature = await signatureOf(token, paramsDataOf(request.url, request.body), timestamp, appSecret);
+      redactor.signature(signature);
       const headers = request.headers;
       headers["apim-accesstoken"] = token;
       headers["apim-timestamp"] = timestamp;

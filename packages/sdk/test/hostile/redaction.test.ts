@@ -232,6 +232,33 @@ describe("redaction cannot age or be outrun", () => {
     expect(everythingShown(error)).not.toContain(token.slice(0, 12));
   });
 
+  it("ZStack and EnOS: a request signature a hostile server echoes is scrubbed", async () => {
+    const zstackServer = await startTestServer((request) => ({
+      status: 503,
+      body: { error: { code: "SYS.1000", details: `signature ${request.headers["authorization"]!.split(":")[1]} rejected` } },
+    }));
+    const enosServer = await startTestServer((request) =>
+      request.pathname.endsWith("/token/get")
+        ? { body: { status: 0, msg: "SUCCESS", business: "apim-token-service", data: { accessToken: `tok-${randomUUID()}`, expire: 7200 } } }
+        : { body: { code: 31401, message: `signature ${request.headers["apim-signature"]} does not match`, data: null } },
+    );
+    servers.push(zstackServer, enosServer);
+
+    const zs = createZStackClient({ baseUrl: `${zstackServer.url}/zstack`, auth: { accessKeyId: "ak-1", accessKeySecret: "ak-secret-0001" }, ...quiet });
+    const zstackError = await failure(() => zs.queryDingTalkAtPersons({}));
+    const zstackSignature = zstackServer.requests[0]!.headers["authorization"]!.split(":")[1]!;
+    expect(zstackError).toBeInstanceOf(ZStackApiError);
+    expect(zstackError.message).toContain("signature [redacted] rejected");
+    expect(everythingShown(zstackError)).not.toContain(zstackSignature);
+
+    const enos = createEnosClient({ baseUrl: enosServer.url, appKey: "app-key-1", appSecret: "app-secret-0001", orgId: "o-1", ...quiet });
+    const enosError = await failure(() => enos.searchMessageRules({ ruleIds: [] }));
+    const enosSignature = enosServer.requests.find((r) => r.headers["apim-signature"])!.headers["apim-signature"]!;
+    expect(enosError).toBeInstanceOf(EnosApiError);
+    expect(enosError.message).toContain("signature [redacted] does not match");
+    expect(everythingShown(enosError)).not.toContain(enosSignature);
+  });
+
   it(
     "ZStack: the current session is never evicted, however many transient values come after it",
     async () => {
