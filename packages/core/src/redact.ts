@@ -116,10 +116,10 @@ export class Redactor {
    * apart from the superseded tokens, so that a burst of requests cannot age those out.
    */
   signature(value: string | undefined | null): void {
-    if (!isSecretText(value) || this.#signatures.has(value)) return;
+    // Signatures are long (a hash, an HMAC): a short value here would be a mistake, not a signature.
+    if (!isSecretText(value) || value.length < 16 || this.#signatures.has(value)) return;
     this.#signatures.add(value);
     while (this.#signatures.size > this.#maxSignatures) this.#signatures.delete(this.#signatures.values().next().value as string);
-    this.#changed();
   }
 
   /** Mask every key or header matching `pattern` too (a vendor's own credential headers). */
@@ -135,9 +135,25 @@ export class Redactor {
   scrubText(text: string): string {
     if (typeof text !== "string" || text === "") return text;
     const compiled = this.#pattern();
-    if (!compiled || text.length < compiled.shortest) return text;
-    if (!ENCODED.test(text)) return text.replace(compiled.re, REDACTED);
-    return scrubSpans(text, compiled.re);
+    const signatures = this.#allSignatures();
+    const re = compiled && text.length >= compiled.shortest ? compiled.re : undefined;
+    const withSignatures = signatures.size > 0 && text.length >= this.#shortestSignature(signatures);
+    if (!re && !withSignatures) return text;
+    const encoded = ENCODED.test(text);
+    if (!encoded && !withSignatures) return text.replace(re!, REDACTED);
+    return scrubSpans(text, encoded, (view, found) => {
+      if (re) {
+        re.lastIndex = 0;
+        for (const m of view.matchAll(re)) found(m.index, m.index + m[0].length);
+      }
+      // Signatures change with every request: looked up with indexOf instead of recompiling a
+      // pattern each time (they are long random strings, never a short word).
+      if (withSignatures) {
+        for (const sig of signatures) {
+          for (let at = view.indexOf(sig); at >= 0; at = view.indexOf(sig, at + 1)) found(at, at + sig.length);
+        }
+      }
+    });
   }
 
   /**
@@ -226,8 +242,18 @@ export class Redactor {
     for (const v of this.#pinned) all.add(v);
     for (const v of this.#slots.values()) all.add(v);
     for (const v of this.#superseded) all.add(v);
-    for (const v of this.#signatures) all.add(v);
     return all;
+  }
+
+  #allSignatures(): Set<string> {
+    const parent = this.#parent ? this.#parent.#allSignatures() : undefined;
+    return parent && parent.size > 0 ? new Set([...parent, ...this.#signatures]) : this.#signatures;
+  }
+
+  #shortestSignature(signatures: Set<string>): number {
+    let min = Infinity;
+    for (const s of signatures) if (s.length < min) min = s.length;
+    return min;
   }
 
   #pattern(): Compiled | undefined {
@@ -437,23 +463,17 @@ function decodeOnce(text: string, source: View | undefined): View | undefined {
 }
 
 /**
- * Scrub a text that holds escapes: the secrets are looked for in the text itself and in its
+ * Scrub a text: the secrets are looked for (`find`) in the text itself and, when it holds escapes, in its
  * decoded views (once, and twice for a URL encoded twice), and every span of the original text
  * that a match came from is replaced.
  */
-function scrubSpans(text: string, re: RegExp): string {
+function scrubSpans(text: string, encoded: boolean, find: (view: string, found: (start: number, end: number) => void) => void): string {
   const spans: Array<[number, number]> = [];
-  const collect = (view: string, map: View | undefined) => {
-    re.lastIndex = 0;
-    for (const m of view.matchAll(re)) {
-      const start = m.index;
-      const end = start + m[0].length;
-      spans.push(map ? [map.from[start]!, map.to[end - 1]!] : [start, end]);
-    }
-  };
+  const collect = (view: string, map: View | undefined) =>
+    find(view, (start, end) => spans.push(map ? [map.from[start]!, map.to[end - 1]!] : [start, end]));
   collect(text, undefined);
   let view: View | undefined;
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0; encoded && pass < 2; pass++) {
     view = decodeOnce(view ? view.text : text, view);
     if (!view) break;
     collect(view.text, view);
