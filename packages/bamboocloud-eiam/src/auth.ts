@@ -1,7 +1,6 @@
 import {
   base64Text,
   ConfigurationError,
-  registerSecret,
   requireOption,
   TokenCache,
   type ApiClient,
@@ -74,10 +73,12 @@ export function createEiamAuth(api: Api, options: EiamCredentials): EiamAuth {
     throw new ConfigurationError(`${VENDOR}: tokenRefreshAheadMs must be a number ≥ 0`, { vendor: VENDOR });
   }
 
-  registerSecret(clientSecret);
-  registerSecret(accessToken);
+  // Configured credentials are pinned: however many tokens the client renews, they stay scrubbed.
+  const redactor = api.redactor;
+  redactor.pin(clientSecret);
+  redactor.pin(accessToken);
   const basic = canFetch ? `Basic ${base64Text(`${clientId}:${clientSecret}`)}` : undefined;
-  registerSecret(basic?.slice(6));
+  redactor.pin(basic?.slice(6));
 
   const fetchToken = async (): Promise<EiamToken> => {
     if (!canFetch) {
@@ -96,8 +97,9 @@ export function createEiamAuth(api: Api, options: EiamCredentials): EiamAuth {
         ...init,
       }),
     );
-    registerSecret(token.access_token);
-    registerSecret(token.id_token);
+    // Each current token is never evicted; the ones they replace age out among the superseded.
+    redactor.rotate("access_token", token.access_token);
+    redactor.rotate("id_token", token.id_token);
     const lifetimeMs = (typeof token.expires_in === "number" && token.expires_in > 0 ? token.expires_in : DEFAULT_EXPIRES_IN_S) * 1000;
     const validUntil = started + lifetimeMs;
     return { value: token.access_token, validUntil, expiresAt: validUntil - Math.min(refreshAheadMs, lifetimeMs / 2) };

@@ -2,7 +2,6 @@ import {
   ApiError,
   AuthenticationError,
   describeText,
-  redactValue,
   asJsonObject,
   trimmedText,
   type ApiErrorInit,
@@ -62,7 +61,7 @@ const OAUTH_CODE = /^[a-z][a-z_]*$/;
 
 /**
  * The OAuth2 error list's descriptions echo the token: "Invalid access token: {token}",
- * "Access token expired:{token}". Tokens we handle are registered secrets and scrubbed anyway;
+ * "Access token expired:{token}". Tokens this client handles are in its redactor and scrubbed anyway;
  * this also covers a token we never saw (another process's).
  */
 const TOKEN_ECHO = /(access token(?: expired)?\s*:\s*)[^\s"',;]+/gi;
@@ -81,7 +80,8 @@ function fallbackMessage(exchange: Exchange, o: JsonObject | undefined): string 
   if (m) return m;
   if (o) return `HTTP ${exchange.status} with a JSON body in neither of the vendor's error shapes`;
   if (typeof exchange.text !== "string" || exchange.text === "") return `HTTP ${exchange.status} with an empty body`;
-  return describeText(exchange.text);
+  // Scrubbed before it is shortened: a cut must not split a secret and leave half of it.
+  return describeText(exchange.redactor.scrubText(exchange.text));
 }
 
 /** How EIAM says no, parsed into EiamApiError / EiamAuthenticationError. */
@@ -94,7 +94,9 @@ export const eiamErrors: VendorErrors = {
       status: exchange.status,
       requestId: exchange.requestId,
       attempts: exchange.attempts,
-      body: redactValue(withoutToken(o ?? exchange.body)),
+      // ApiError redacts it (and every other field) with the client's redactor.
+      body: withoutToken(o ?? exchange.body),
+      redactor: exchange.redactor,
     };
 
     const businessCode = trimmedText(o?.error_code);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Exchange } from "@signalbridge/core";
+import { Redactor, type Exchange } from "@signalbridge/core";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 import { describe, expect, test } from "vitest";
@@ -65,6 +65,7 @@ function exchangeOf(op: string, status: number, body: unknown): Exchange {
     headers: new Headers(),
     requestId: undefined,
     attempts: 1,
+    redactor: new Redactor({ owner: "eiam" }),
   };
 }
 

@@ -1,11 +1,12 @@
 import type { Client } from "openapi-fetch";
 import { checkBaseUrl } from "./base-url.js";
-import { ApiError, ConfigurationError, ResponseShapeError, ValidationError, type Violation } from "./errors.js";
+import { ApiError, ConfigurationError, ResponseShapeError, ValidationError, sealError, type Violation } from "./errors.js";
 import { headerViolations } from "./headers.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./read-body.js";
 import { createRawClient, sendInit, type SendInit } from "./openapi-fetch-adapter.js";
 import { createLevelledLogger, type LevelledLogger, type Logger, type LogLevel } from "./logger.js";
 import type { OperationInfo, OperationTable } from "./operations.js";
+import { Redactor } from "./redact.js";
 import type { RetryOptions } from "./retry.js";
 import {
   attemptsOf,
@@ -76,6 +77,8 @@ export interface Exchange {
   readonly headers: WireHeaders;
   readonly requestId: string | undefined;
   readonly attempts: number | undefined;
+  /** The client's redactor: vendor errors built from this exchange are redacted with it. */
+  readonly redactor: Redactor;
 }
 
 /** How a vendor turns a "no" into its ApiError subclass (lives in the vendor's src/errors.ts). */
@@ -97,6 +100,8 @@ export interface ApiClient<Paths extends {}, Ops extends OperationTable = Operat
   readonly vendor: string;
   readonly raw: Client<Paths>;
   readonly logger: LevelledLogger;
+  /** This client's secrets (pinned credentials, current and superseded tokens) and the scrubbing that uses them. */
+  readonly redactor: Redactor;
   readonly baseUrl: string;
   readonly operations: Ops;
   /** Validate, send, read: never throws for a vendor's answer (only for bad input, timeouts, network). */
@@ -140,7 +145,8 @@ export function createApiClient<Paths extends {}, Ops extends OperationTable = O
   if (headerProblems.length) {
     throw new ConfigurationError(`${vendor}: ${headerProblems.map((v) => v.message).join("; ")}`, { vendor });
   }
-  const logger = createLevelledLogger(options.logger, options.logLevel);
+  const redactor = new Redactor({ owner: vendor });
+  const logger = createLevelledLogger(options.logger, options.logLevel, redactor);
   const validateRequests = options.validate !== false;
   const validateResponses = options.validateResponses !== false;
   const hooks: TransportHooks = {};
@@ -151,6 +157,7 @@ export function createApiClient<Paths extends {}, Ops extends OperationTable = O
     operations,
     hooks,
     logger,
+    redactor,
     timeoutMs,
     attemptTimeoutMs,
     retry: options.retry,
@@ -172,6 +179,7 @@ export function createApiClient<Paths extends {}, Ops extends OperationTable = O
     vendor,
     raw,
     logger,
+    redactor,
     baseUrl,
     operations,
 
@@ -185,7 +193,7 @@ export function createApiClient<Paths extends {}, Ops extends OperationTable = O
 
     async exchange(operationId, input, send, call = {}) {
       const op = operation(operationId);
-      const ctx = { vendor, operation: op.id };
+      const ctx = { vendor, operation: op.id, redactor };
       // Serialize once and validate that serialization: a toJSON, a getter or an inherited
       // property can then no longer make the bytes sent differ from what was checked.
       const { checked, bytes } = snapshotBody(input, ctx);
@@ -204,11 +212,13 @@ export function createApiClient<Paths extends {}, Ops extends OperationTable = O
             rule: "pathSegment",
             message: `path.${name}: must be a non-empty value other than "." and ".." (got ${v === "" ? "an empty string" : JSON.stringify(v ?? null)})`,
           })),
-          { vendor, operation: op.id },
+          ctx,
         );
       }
       const init = sendInit(transport, { ...api.startCall(call), operation: op.id }, bytes);
-      const result = await send(init);
+      const result = await send(init).catch((error: unknown) => {
+        throw sealError(error, redactor);
+      });
       const response = result.response;
       // The transport kept the body exactly as received; openapi-fetch's own parse (it JSON-parses
       // error bodies whatever `parseAs` says) is not used.
@@ -236,24 +246,25 @@ export function createApiClient<Paths extends {}, Ops extends OperationTable = O
           return requestIdOf(response.headers);
         },
         attempts: attemptsOf(response),
+        redactor,
       };
     },
 
     errorOf(exchange) {
-      return errors.fromResponse(exchange);
+      return sealError(errors.fromResponse(exchange), redactor);
     },
 
     accept<T>(exchange: Exchange): T {
       const op = exchange.operation;
-      const ctx = { vendor, operation: op.id, attempts: exchange.attempts, status: exchange.status, body: exchange.body };
+      const ctx = { vendor, operation: op.id, attempts: exchange.attempts, status: exchange.status, body: exchange.body, redactor };
       if (exchange.text !== "" && !exchange.isJson) {
         throw new ResponseShapeError(
-          `${vendor} ${op.id}: HTTP ${exchange.status} answer is not JSON (${describeText(exchange.text)})`,
+          `${vendor} ${op.id}: HTTP ${exchange.status} answer is not JSON (${describeText(redactor.scrubText(exchange.text))})`,
           ctx,
         );
       }
       const inBand = errors.fromSuccessBody?.(exchange);
-      if (inBand) throw inBand;
+      if (inBand) throw sealError(inBand, redactor);
       const validator = op.validateResponse?.[String(exchange.status)];
       if (validateResponses && validator) {
         const violations = collectViolations(validator, exchange.body);

@@ -1,4 +1,4 @@
-import { redactValue, scrubText } from "./redact.js";
+import { defaultRedactor, type Redactor } from "./redact.js";
 
 /** Discriminant shared by every signalbridge error: `switch (err.kind)` narrows like `instanceof`. */
 export type ErrorKind =
@@ -20,7 +20,26 @@ export interface ErrorContext {
   /** How many times the request was sent (1 = no retry). */
   attempts?: number;
   cause?: unknown;
+  /**
+   * The redactor of the client the error belongs to: every field of the error is redacted with
+   * it when the error is built. Default: the process-wide one, which knows no client's secrets.
+   */
+  redactor?: Redactor | undefined;
 }
+
+// Which client's redactor built an error. A WeakMap, not a field: a redactor is never serialized or inspected.
+const owners = new WeakMap<SignalBridgeError, Redactor>();
+
+/**
+ * The redactor an error was built with. Subclasses (in vendor packages too) redact each field
+ * they add with it: `this.vendorError = redactorOf(this).redactValue(init.vendorError)`.
+ */
+export function redactorOf(error: SignalBridgeError): Redactor {
+  return owners.get(error) ?? defaultRedactor;
+}
+
+/** A field value redacted with the error's own client's redactor (any depth, keys and values). */
+const redacted = <T>(error: SignalBridgeError, value: T): T => redactorOf(error).redactValue(value) as T;
 
 /** Base class of every error thrown by signalbridge. */
 export class SignalBridgeError extends Error {
@@ -30,21 +49,46 @@ export class SignalBridgeError extends Error {
   attempts: number | undefined;
 
   constructor(message: string, context: ErrorContext = {}) {
-    // Messages are scrubbed of registered secret values here, once, so no subclass can leak one.
-    super(scrubText(message), context.cause === undefined ? undefined : { cause: context.cause });
+    const redactor = context.redactor ?? defaultRedactor;
+    // The message (hence the stack, which starts with it) and the cause chain are redacted here,
+    // once, so no subclass can leak them; subclasses redact each field they add with
+    // `redactorOf(this)`, and the client seals every error it hands out (`sealError`).
+    super(redactor.scrubText(message), context.cause === undefined ? undefined : { cause: redactor.redactValue(context.cause) });
+    owners.set(this, redactor);
     this.name = new.target.name;
-    this.vendor = context.vendor;
-    this.operation = context.operation;
+    this.vendor = redacted(this, context.vendor);
+    this.operation = redacted(this, context.operation);
     this.attempts = context.attempts;
   }
 
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { name: this.name, kind: this.kind, message: this.message };
+    const redactor = redactorOf(this);
+    const out: Record<string, unknown> = { name: this.name, kind: this.kind, message: redactor.scrubText(this.message) };
     for (const [key, value] of Object.entries(this)) {
-      if (value !== undefined && key !== "cause") out[key] = redactValue(value);
+      if (value !== undefined && key !== "cause") out[key] = redactor.redactValue(value);
     }
     return out;
   }
+}
+
+/**
+ * Redact every part of a signalbridge error in place with `redactor` (message, stack, every own
+ * field at any depth, the cause chain), and make it the error's redactor. The client applies it
+ * to every error it hands out, so a field a subclass forgot to redact, or an error built without
+ * the client's redactor, still carries none of the client's secrets. Other values are returned
+ * untouched (a caller's abort reason is the caller's).
+ */
+export function sealError<T>(error: T, redactor: Redactor): T {
+  if (!(error instanceof SignalBridgeError)) return error;
+  const e = error as unknown as Record<string, unknown>;
+  e.message = redactor.scrubText(error.message);
+  if (typeof error.stack === "string") e.stack = redactor.scrubText(error.stack);
+  for (const key of Object.keys(e)) e[key] = redactor.redactValue(e[key]);
+  if (Object.prototype.hasOwnProperty.call(e, "cause")) {
+    Object.defineProperty(e, "cause", { value: redactor.redactValue(e.cause), enumerable: false, writable: true, configurable: true });
+  }
+  owners.set(error, redactor);
+  return error;
 }
 
 /** Thrown before sending when the caller's input breaks the operation's spec. Nothing was sent. */
@@ -64,7 +108,7 @@ export class ValidationError extends SignalBridgeError {
   constructor(violations: Violation[], context: ErrorContext = {}) {
     const head = context.operation ? `${context.operation}: invalid request` : "invalid request";
     super(`${head} (nothing was sent): ${violations.map((v) => v.message).join("; ")}`, context);
-    this.violations = violations;
+    this.violations = redacted(this, violations);
   }
 }
 
@@ -76,6 +120,8 @@ export interface ApiErrorInit extends ErrorContext {
   message: string;
   requestId?: string | undefined;
   body?: unknown;
+  /** The client's redactor (`exchange.redactor`, `api.redactor`): vendor errors always carry one. */
+  redactor: Redactor;
 }
 
 /** The vendor answered and said no. Vendor packages subclass it (ZStackApiError, …). */
@@ -93,14 +139,15 @@ export class ApiError extends SignalBridgeError {
     const where = `${init.vendor} ${init.operation}`;
     const code = init.code ? ` ${init.code}` : "";
     super(`${where} failed: HTTP ${init.status}${code}: ${init.message}`, init);
-    this.vendor = init.vendor;
-    this.operation = init.operation;
+    this.vendor = redacted(this, init.vendor);
+    this.operation = redacted(this, init.operation);
     this.status = init.status;
-    this.code = init.code;
-    this.requestId = init.requestId;
+    this.code = redacted(this, init.code);
+    // A hostile gateway can put anything in a request-id header.
+    this.requestId = redacted(this, init.requestId);
     // Kept redacted: a vendor's answer can carry tokens (EnOS apim_refreshtoken, echoed sessions),
     // and util.inspect / console.log print fields that toJSON never sees.
-    this.body = redactValue(init.body);
+    this.body = redacted(this, init.body);
   }
 }
 
@@ -146,7 +193,7 @@ export class NetworkError extends SignalBridgeError {
   constructor(message: string, init: NetworkErrorInit) {
     super(message, init);
     this.mayHaveReachedServer = init.mayHaveReachedServer;
-    this.code = init.code;
+    this.code = redacted(this, init.code);
   }
 }
 
@@ -160,8 +207,8 @@ export class ResponseShapeError extends SignalBridgeError {
   constructor(message: string, init: ErrorContext & { status: number; body: unknown; violations?: Violation[] }) {
     super(message, init);
     this.status = init.status;
-    this.body = redactValue(init.body);
-    this.violations = init.violations ?? [];
+    this.body = redacted(this, init.body);
+    this.violations = redacted(this, init.violations ?? []);
   }
 }
 

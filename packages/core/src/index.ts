@@ -18,6 +18,8 @@ export {
   isTimeoutError,
   isNetworkError,
   isResponseShapeError,
+  redactorOf,
+  sealError,
   type ErrorKind,
   type ErrorContext,
   type Violation,
@@ -66,7 +68,19 @@ export {
   type ResolvedRetryPolicy,
 } from "./retry.js";
 export { createLevelledLogger, type Logger, type LogLevel, type LevelledLogger } from "./logger.js";
-export { registerSecret, registerSecretKey, scrubText, redactValue, redactHeaders, isSecretKey, REDACTED } from "./redact.js";
+export {
+  Redactor,
+  defaultRedactor,
+  registerSecret,
+  registerSecretKey,
+  scrubText,
+  redactValue,
+  redactHeaders,
+  isSecretKey,
+  REDACTED,
+  CIRCULAR,
+  type RedactorOptions,
+} from "./redact.js";
 export { collectViolations, assertValid, type GeneratedValidator, type SchemaError, type RuleMessages } from "./validation.js";
 export { compileSchema, type Schema } from "./schema-check.js";
 export { isJsonObject, asJsonObject, trimmedText, type JsonObject } from "./json.js";

@@ -1,4 +1,4 @@
-import { redactValue, scrubText } from "./redact.js";
+import { defaultRedactor, type Redactor } from "./redact.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
 
@@ -22,7 +22,8 @@ export interface LevelledLogger {
   log(level: Exclude<LogLevel, "off">, message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLevelledLogger(logger: Logger | undefined, level: LogLevel | undefined): LevelledLogger {
+/** `redactor`: the client's, so that its secrets are scrubbed from its lines (default: the process-wide one). */
+export function createLevelledLogger(logger: Logger | undefined, level: LogLevel | undefined, redactor: Redactor = defaultRedactor): LevelledLogger {
   const sink: Logger = logger ?? console;
   const threshold = RANK[level ?? "warn"];
   return {
@@ -30,8 +31,8 @@ export function createLevelledLogger(logger: Logger | undefined, level: LogLevel
     enabled: (l) => RANK[l] >= threshold,
     log(l, message, fields) {
       if (RANK[l] < threshold) return;
-      const safeFields = fields === undefined ? undefined : (redactValue(fields) as Record<string, unknown>);
-      const line = `[signalbridge] ${scrubText(message)}`;
+      const safeFields = fields === undefined ? undefined : (redactor.redactValue(fields) as Record<string, unknown>);
+      const line = `[signalbridge] ${redactor.scrubText(message)}`;
       if (safeFields === undefined) sink[l](line);
       else sink[l](line, safeFields);
     },

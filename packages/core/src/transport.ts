@@ -4,7 +4,7 @@ import type { LightRequest } from "./light-request.js";
 import type { Transport } from "./openapi-fetch-adapter.js";
 import type { LevelledLogger } from "./logger.js";
 import { createOperationMatcher, type OperationInfo, type OperationTable } from "./operations.js";
-import { redactHeaders, scrubText } from "./redact.js";
+import type { Redactor } from "./redact.js";
 import type { WireAnswer } from "./wire.js";
 import { decideRetry, resolveRetryPolicy, sleep, type AttemptOutcome, type RetryOptions } from "./retry.js";
 import { fetchSender, type HttpSender, type WireHeaders } from "./wire.js";
@@ -88,6 +88,8 @@ export interface TransportOptions {
   operations: OperationTable;
   hooks: TransportHooks;
   logger: LevelledLogger;
+  /** The client's redactor, for debug lines and the errors the transport builds. */
+  redactor: Redactor;
   timeoutMs: number;
   attemptTimeoutMs: number | undefined;
   retry: RetryOptions | false | undefined;
@@ -149,10 +151,10 @@ class DeadlineReached extends Error {}
 class AttemptTimedOut extends Error {}
 
 /** The origin a redirect points at, scrubbed, or undefined when it names none we can read. */
-function redirectTarget(location: string | null, from: string): string | undefined {
+function redirectTarget(location: string | null, from: string, redactor: Redactor): string | undefined {
   if (!location) return undefined;
   try {
-    return scrubText(new URL(location, from).origin);
+    return redactor.scrubText(new URL(location, from).origin);
   } catch {
     return undefined;
   }
@@ -160,7 +162,7 @@ function redirectTarget(location: string | null, from: string): string | undefin
 
 /** The `fetch` handed to openapi-fetch: auth, deadline, retry and logging around the real fetch. */
 export function createTransport(options: TransportOptions): Transport {
-  const { vendor, hooks, logger, maxResponseBytes } = options;
+  const { vendor, hooks, logger, maxResponseBytes, redactor } = options;
   const match = createOperationMatcher(options.operations);
   const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
   const send = options.sender ?? fetchSender(options.fetch);
@@ -179,7 +181,7 @@ export function createTransport(options: TransportOptions): Transport {
   return async function signalbridgeFetch(req: LightRequest, named?: CallContext & { operation: string }): Promise<Response> {
     const call: CallContext = named ?? {};
     const operation = resolveOperation(req, call.operation);
-    const context = { vendor, operation: operation.id };
+    const context = { vendor, operation: operation.id, redactor };
     const callHeaderViolations = headerViolations(call.headers, "headers");
     if (callHeaderViolations.length) throw new ValidationError(callHeaderViolations, context);
     const policy = call.retry === undefined ? clientPolicy : resolveRetryPolicy(options.retry, call.retry);
@@ -239,8 +241,8 @@ export function createTransport(options: TransportOptions): Transport {
         headers.merge(clientHeaders).merge(call.headers);
         const debug = logger.enabled("debug");
         if (debug) {
-          logger.log("debug", `→ ${outgoing.method} ${scrubText(outgoing.url)} (${vendor} ${operation.id}, attempt ${sends})`, {
-            headers: redactHeaders(headers.toRecord()),
+          logger.log("debug", `→ ${outgoing.method} ${redactor.scrubText(outgoing.url)} (${vendor} ${operation.id}, attempt ${sends})`, {
+            headers: redactor.redactHeaders(headers.toRecord()),
             bodyBytes: outgoing.body?.length ?? 0,
           });
         }
@@ -285,7 +287,7 @@ export function createTransport(options: TransportOptions): Transport {
         }
 
         if (wire.kind === "redirect") {
-          const target = wire.opaque ? undefined : redirectTarget(wire.location, outgoing.url);
+          const target = wire.opaque ? undefined : redirectTarget(wire.location, outgoing.url, redactor);
           const status = wire.status;
           throw new RedirectError(
             `${vendor} ${operation.id}: the server answered with a redirect (HTTP ${status || "3xx"}) to ${target ?? "an undisclosed location"}; ` +

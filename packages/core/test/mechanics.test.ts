@@ -1,9 +1,12 @@
 import { createHash, createHmac } from "node:crypto";
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { plainHttpRuleMismatches, recordingLogger } from "@signalbridge/testkit";
 import {
   ApiError,
   ConfigurationError,
+  sealError,
+  type ApiErrorInit,
   TokenCache,
   backoffDelay,
   base64Text,
@@ -12,9 +15,11 @@ import {
   createLevelledLogger,
   hmacBase64,
   parseRetryAfter,
+  Redactor,
   redactValue,
   registerSecret,
   registerSecretKey,
+  scrubText,
   requireOption,
   resolveRetryPolicy,
   sha256Hex,
@@ -96,8 +101,9 @@ describe("retry policy", () => {
 });
 
 describe("redaction", () => {
-  it("scrubs registered secret values from error messages and masks secret keys in toJSON", () => {
-    registerSecret("s3cr3t-session-uuid");
+  it("scrubs a client's secret values from error messages and masks secret keys in toJSON", () => {
+    const redactor = new Redactor({ owner: "v" });
+    redactor.rotate("session", "s3cr3t-session-uuid");
     const err = new ApiError({
       vendor: "v",
       operation: "op",
@@ -105,24 +111,134 @@ describe("redaction", () => {
       code: "X",
       message: "session s3cr3t-session-uuid is invalid",
       body: { access_token: "abc", nested: { password: "p" }, note: "has s3cr3t-session-uuid inside" },
+      redactor,
     });
     expect(err.message).not.toContain("s3cr3t-session-uuid");
+    expect(err.body).toEqual({ access_token: "[redacted]", nested: { password: "[redacted]" }, note: "has [redacted] inside" });
     const json = JSON.stringify(err);
     expect(json).not.toContain("s3cr3t-session-uuid");
     expect(json).not.toContain('"abc"');
     expect(json).toContain('"access_token":"[redacted]"');
-    expect(redactValue({ url: "/sessions/s3cr3t%2Dsession%2Duuid" })).toEqual({ url: "/sessions/[redacted]" });
+    // over-encoded, either hex case
+    expect(redactor.redactValue({ url: "/sessions/s3cr3t%2Dsession%2duuid" })).toEqual({ url: "/sessions/[redacted]" });
   });
 
-  it("logs through the level filter, redacting headers and secrets", () => {
+  it("values registered process-wide (registerSecret) are scrubbed by every client's redactor", () => {
+    registerSecret("process-wide-secret-1");
+    expect(scrubText("x process-wide-secret-1 y")).toBe("x [redacted] y");
+    expect(new Redactor({ owner: "a" }).scrubText("x process-wide-secret-1 y")).toBe("x [redacted] y");
+    expect(redactValue({ a: ["process-wide-secret-1"] })).toEqual({ a: ["[redacted]"] });
+  });
+
+  it("logs through the level filter, redacting headers and the client's secrets", () => {
     const { lines, logger } = recordingLogger();
-    registerSecret("tok-123456");
-    const log = createLevelledLogger(logger, "info");
+    const redactor = new Redactor({ owner: "v" });
+    redactor.pin("tok-123456");
+    const log = createLevelledLogger(logger, "info", redactor);
     log.log("debug", "dropped");
     log.log("info", "used tok-123456", { headers: { Authorization: "Bearer tok-123456", accept: "json" } });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain("tok-123456");
     expect(lines[0]).toContain('"Authorization":"[redacted]"');
+    // another client's logger does not know this client's secret
+    const other = recordingLogger();
+    createLevelledLogger(other.logger, "info", new Redactor({ owner: "w" })).log("info", "tok-123456 is just text here");
+    expect(other.lines[0]).toContain("tok-123456 is just text here");
+  });
+
+  it("matches every percent-encoded and JSON-escaped form without decoding the text", () => {
+    const r = new Redactor({ owner: "v", parent: null });
+    r.pin("p@ss w/rd:é");
+    const forms = [
+      "p@ss w/rd:é",
+      encodeURIComponent("p@ss w/rd:é"),
+      encodeURIComponent("p@ss w/rd:é").toLowerCase(),
+      encodeURIComponent(encodeURIComponent("p@ss w/rd:é")),
+      new URLSearchParams({ x: "p@ss w/rd:é" }).toString().slice(2),
+      JSON.stringify("p@ss w/rd:é").slice(1, -1).replace("/", "\\/"),
+      "p\\u0040ss w/rd:\\u00E9",
+    ];
+    for (const form of forms) expect(r.scrubText(`100% bad %zz ${form} %`), form).toBe("100% bad %zz [redacted] %");
+  });
+
+  it("scrubs a short secret only where it stands as a word", () => {
+    const r = new Redactor({ owner: "v", parent: null });
+    r.pin("ab");
+    expect(r.scrubText("ab; tab, abc, x=ab&")).toBe("[redacted]; tab, abc, x=[redacted]&");
+  });
+
+  it("redacts without a depth limit and survives cycles, Maps, Sets and Errors", () => {
+    const r = new Redactor({ owner: "v", parent: null });
+    r.pin("deep-secret-1");
+    let deep: Record<string, unknown> = { leaf: "deep-secret-1" };
+    for (let i = 0; i < 50_000; i++) deep = { next: deep };
+    let out = r.redactValue(deep) as Record<string, unknown>;
+    for (let i = 0; i < 50_000; i++) out = out.next as Record<string, unknown>;
+    expect(out).toEqual({ leaf: "[redacted]" });
+
+    const cyclic: Record<string, unknown> = { name: "deep-secret-1" };
+    cyclic.self = cyclic;
+    const shared = { s: "deep-secret-1" };
+    expect(r.redactValue({ cyclic, a: shared, b: shared })).toEqual({
+      cyclic: { name: "[redacted]", self: "[circular]" },
+      a: { s: "[redacted]" },
+      b: { s: "[redacted]" },
+    });
+    const map = r.redactValue(new Map([["k", "deep-secret-1"], ["token", "t"]])) as Map<string, unknown>;
+    expect([...map]).toEqual([["k", "[redacted]"], ["token", "[redacted]"]]);
+    expect([...(r.redactValue(new Set(["deep-secret-1"])) as Set<unknown>)]).toEqual(["[redacted]"]);
+    const cause = Object.assign(new TypeError("fetch failed for deep-secret-1"), { code: "deep-secret-1" });
+    const copy = r.redactValue(new Error("outer deep-secret-1", { cause })) as Error & { cause: TypeError & { code: string } };
+    expect(copy).toBeInstanceOf(Error);
+    expect(copy.message).toBe("outer [redacted]");
+    expect(copy.cause).toBeInstanceOf(TypeError);
+    expect(copy.cause.message).toBe("fetch failed for [redacted]");
+    expect(copy.cause.code).toBe("[redacted]");
+    expect(copy.stack).not.toContain("deep-secret-1");
+    // a platform error keeps its fields in internal slots: its copy still reads (and inspects) safely
+    const aborted = r.redactValue(new Error("x", { cause: new DOMException("stopped deep-secret-1", "AbortError") })) as Error & { cause: Error };
+    expect([aborted.cause.name, aborted.cause.message]).toEqual(["AbortError", "stopped [redacted]"]);
+    expect(inspect(aborted, { depth: Infinity })).not.toContain("deep-secret-1");
+  });
+
+  it("sealError redacts a field a subclass forgot, and the cause chain, with the client's redactor", () => {
+    const redactor = new Redactor({ owner: "v" });
+    redactor.pin("forgotten-secret-1");
+    class Careless extends ApiError {
+      readonly extra: unknown;
+      constructor(init: ApiErrorInit & { extra: unknown }) {
+        super(init);
+        this.extra = init.extra; // not redacted here
+      }
+    }
+    const err = new Careless({
+      vendor: "v", operation: "op", status: 400, code: undefined, message: "m", redactor,
+      extra: { deep: ["forgotten-secret-1"] }, cause: new Error("cause forgotten-secret-1"),
+    });
+    expect(JSON.stringify(err.extra)).toContain("forgotten-secret-1");
+    expect(sealError(err, redactor)).toBe(err);
+    expect(err.extra).toEqual({ deep: ["[redacted]"] });
+    expect(inspect(err, { depth: Infinity, showHidden: true })).not.toContain("forgotten-secret-1");
+    const abort = new DOMException("stop", "AbortError");
+    expect(sealError(abort, redactor)).toBe(abort); // not ours: untouched
+  });
+
+  it("never evicts pinned credentials or the current token of a slot; superseded tokens age out", () => {
+    const r = new Redactor({ owner: "v", parent: null, maxSuperseded: 8 });
+    r.pin("configured-secret");
+    for (let i = 0; i < 100; i++) r.rotate("token", `token-${i}-xxxx`);
+    for (let i = 0; i < 100; i++) r.remember(`transient-${i}-xxxx`);
+    expect(r.knows("configured-secret")).toBe(true);
+    expect(r.knows("token-99-xxxx")).toBe(true);
+    expect(r.knows("token-98-xxxx")).toBe(false);
+    expect(r.knows("transient-99-xxxx")).toBe(true);
+    expect(r.knows("transient-0-xxxx")).toBe(false);
+    expect(r.scrubText("configured-secret token-99-xxxx")).toBe("[redacted] [redacted]");
+    // a burst of request signatures ages out older signatures only, never a token
+    for (let i = 0; i < 500; i++) r.signature(`signature-${i}-xxxx`);
+    expect(r.knows("signature-499-xxxx")).toBe(true);
+    expect(r.knows("signature-0-xxxx")).toBe(false);
+    expect(r.knows("transient-99-xxxx")).toBe(true);
   });
 });
 

@@ -30,6 +30,7 @@ const errors = {
       message: ex.isJson ? "vendor said no" : ex.text,
       requestId: ex.requestId,
       body: ex.body,
+      redactor: ex.redactor,
     }),
 };
 

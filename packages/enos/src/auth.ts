@@ -1,8 +1,6 @@
 import {
   ApiError,
   asJsonObject,
-  registerSecret,
-  registerSecretKey,
   requireOption,
   ResponseShapeError,
   sha256Hex,
@@ -86,11 +84,13 @@ export function createEnosAuth(api: Api, options: EnosAuthOptions): EnosAuth {
   requireOption(VENDOR, "appKey", options.appKey, "the application's Access Key from the EnOS Management Console");
   requireOption(VENDOR, "appSecret", options.appSecret, "the application's Secret Key from the EnOS Management Console");
   const { appKey, appSecret, userToken } = options;
-  registerSecret(appSecret);
-  if (userToken) registerSecret(userToken);
+  // Configured credentials are pinned for the client's life; renewed tokens rotate (below).
+  const redactor = api.redactor;
+  redactor.pin(appSecret);
+  redactor.pin(userToken);
   // The gateway's credential headers (apim-accesstoken, apim-signature, apim-timestamp) and body
-  // fields (apim_refreshtoken) are masked in every log line and error.
-  registerSecretKey(/^apim[-_]/i);
+  // fields (apim_refreshtoken) are masked in every log line and error of this client.
+  redactor.addSecretKey(/^apim[-_]/i);
 
   let lastTimestamp = 0;
   // A token service rejects a repeated `encryption` (1001): never reuse a millisecond.
@@ -104,6 +104,7 @@ export function createEnosAuth(api: Api, options: EnosAuthOptions): EnosAuth {
     for (let attempt = 1; ; attempt++) {
       const timestamp = freshTimestamp();
       const encryption = await encryptionOf(appKey, timestamp, appSecret);
+      redactor.signature(encryption);
       try {
         const answer: TokenResponse =
           operation === "getAccessToken"
@@ -116,10 +117,10 @@ export function createEnosAuth(api: Api, options: EnosAuthOptions): EnosAuth {
         const data = answer.data;
         if (!data || typeof data.accessToken !== "string" || data.accessToken === "") {
           throw new ResponseShapeError(`${VENDOR} ${operation}: status 0 but no data.accessToken in the answer`, {
-            vendor: VENDOR, operation, status: 200, body: answer,
+            vendor: VENDOR, operation, status: 200, body: answer, redactor,
           });
         }
-        registerSecret(data.accessToken);
+        redactor.rotate("accessToken", data.accessToken);
         return { value: data.accessToken, expiresAt: Date.now() + data.expire * 1000 };
       } catch (error) {
         // 1001: the token service saw this `encryption` before (e.g. the transport re-sent a
@@ -160,6 +161,7 @@ export function createEnosAuth(api: Api, options: EnosAuthOptions): EnosAuth {
       const token = (await cache.get(request.signal)).value;
       const timestamp = String(Date.now());
       const signature = await signatureOf(token, paramsDataOf(request.url, request.body), timestamp, appSecret);
+      redactor.signature(signature);
       const headers = request.headers;
       headers.set("apim-accesstoken", token);
       headers.set("apim-timestamp", timestamp);

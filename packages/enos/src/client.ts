@@ -132,6 +132,7 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
           requestId: exchange.requestId,
           body: exchange.body,
           attempts: exchange.attempts,
+          redactor: exchange.redactor,
         });
       }
       return true;

@@ -61,7 +61,8 @@ export const enosErrors: VendorErrors = {
     // App Portal envelope `{code, message}`, or on the token service `{status, msg}`. (A Spring
     // error page `{status: 415, error, path}` has a `status` that is only the HTTP status again.)
     const code = codeText(o?.apim_status) ?? codeText(o?.code) ?? (TOKEN_OPERATIONS.has(op) ? tokenStatusOf(o) : undefined);
-    const fallback = exchange.text === "" ? `HTTP ${exchange.status} with an empty body` : describeText(exchange.text);
+    // Scrubbed before it is shortened: a cut must not split a secret and leave half of it.
+    const fallback = exchange.text === "" ? `HTTP ${exchange.status} with an empty body` : describeText(exchange.redactor.scrubText(exchange.text));
     const init = {
       vendor: VENDOR,
       operation: op,
@@ -71,6 +72,7 @@ export const enosErrors: VendorErrors = {
       requestId: requestIdOf(exchange, o),
       body: exchange.body,
       attempts: exchange.attempts,
+      redactor: exchange.redactor,
     };
     // 401 is the gateway's "Invalid authentication credentials"; the transport has already
     // renewed the token once, so this is a refusal.
@@ -99,6 +101,7 @@ export const enosErrors: VendorErrors = {
       requestId: requestIdOf(exchange, o),
       body: exchange.body,
       attempts: exchange.attempts,
+      redactor: exchange.redactor,
     };
     return TOKEN_OPERATIONS.has(op) && REFUSED_CREDENTIALS.has(code)
       ? new EnosAuthenticationError(init)

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { collectViolations, type Exchange } from "@signalbridge/core";
+import { Redactor, collectViolations, type Exchange } from "@signalbridge/core";
 import { enosErrors } from "../src/errors.js";
 import { operations } from "../src/generated/operations.js";
 
@@ -67,7 +67,7 @@ describe("spec examples", () => {
     "2XX example %s / %s is read as success or as the in-band error its name says",
     (op, name, c) => {
       const body = c.example.value;
-      const exchange = { operation: operations[op as keyof typeof operations], status: 200, ok: true, body, isJson: true, text: JSON.stringify(body), headers: new Headers(), requestId: undefined, attempts: 1 } as unknown as Exchange;
+      const exchange = { operation: operations[op as keyof typeof operations], status: 200, ok: true, body, isJson: true, text: JSON.stringify(body), headers: new Headers(), requestId: undefined, attempts: 1, redactor: new Redactor({ owner: "enos" }) } as unknown as Exchange;
       const err = enosErrors.fromSuccessBody!(exchange);
       if (/^inBand/.test(name)) {
         expect(err?.code).toBe(String((body as any).code ?? (body as any).status));
@@ -82,7 +82,7 @@ describe("spec examples", () => {
     (op, status, _name, c) => {
       const body = c.example.value as Record<string, unknown>;
       expect(typeof body.message).toBe("string");
-      const exchange = { operation: operations[op as keyof typeof operations], status: Number(status), ok: false, body, isJson: true, text: JSON.stringify(body), headers: new Headers(), requestId: undefined, attempts: 1 } as unknown as Exchange;
+      const exchange = { operation: operations[op as keyof typeof operations], status: Number(status), ok: false, body, isJson: true, text: JSON.stringify(body), headers: new Headers(), requestId: undefined, attempts: 1, redactor: new Redactor({ owner: "enos" }) } as unknown as Exchange;
       const err = enosErrors.fromResponse(exchange);
       expect(err.message).toContain(body.message as string);
     },

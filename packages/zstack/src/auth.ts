@@ -3,12 +3,12 @@ import {
   ResponseShapeError,
   TokenCache,
   hmacBase64,
-  registerSecret,
   requireOption,
   sha512Hex,
   type ApiClient,
   type OutgoingRequest,
   type ReceivedResponse,
+  type Redactor,
   type TransportHooks,
   type Verdict,
 } from "@signalbridge/core";
@@ -84,7 +84,7 @@ export function createZStackAuth(
   }
   if ("sessionUuid" in o) {
     requireOption("zstack", "auth.sessionUuid", o.sessionUuid);
-    return sessionAuth(String(o.sessionUuid), undefined);
+    return sessionAuth(api.redactor, String(o.sessionUuid), undefined);
   }
   if ("accountName" in o || "password" in o || "passwordSha512" in o) {
     requireOption("zstack", "auth.accountName", o.accountName);
@@ -101,8 +101,9 @@ export function createZStackAuth(
 }
 
 /** Session (`OAuth <uuid>`) hooks, shared by the account and the given-session modes. */
-function sessionAuth(given: string | undefined, cache: TokenCache | undefined): ZStackAuth {
-  if (given) registerSecret(given);
+function sessionAuth(redactor: Redactor, given: string | undefined, cache: TokenCache | undefined): ZStackAuth {
+  // A session given in the options is a configured credential: scrubbed for the client's whole life.
+  if (given) redactor.pin(given);
   let fixed = given;
   // Which session each async submit went out with, so that an ID.1001 on its poll renews that one.
   const sessionByJob = new Map<string, string>();
@@ -160,14 +161,23 @@ function accountAuth(
   settings: ZStackAuthSettings,
 ): ZStackAuth {
   const now = settings.now ?? Date.now;
-  if (account.password !== undefined) registerSecret(account.password);
+  const redactor = api.redactor;
+  // The password and its SHA-512 (which *is* the credential on the wire) are pinned: however many
+  // sessions the client logs in for, they are scrubbed from its output.
+  redactor.pin(account.password);
+  if (account.passwordSha512 !== undefined) {
+    redactor.pin(account.passwordSha512);
+    redactor.pin(account.passwordSha512.toLowerCase());
+    redactor.pin(account.passwordSha512.toUpperCase());
+  }
   let hashed: Promise<string> | undefined;
   const passwordHash = () =>
     (hashed ??= (account.passwordSha512 !== undefined
       ? Promise.resolve(account.passwordSha512.toLowerCase())
       : sha512Hex(account.password!)
     ).then((h) => {
-      registerSecret(h);
+      redactor.pin(h);
+      redactor.pin(h.toUpperCase());
       return h;
     }));
 
@@ -185,15 +195,16 @@ function accountAuth(
       const uuid = reply.inventory?.uuid;
       if (typeof uuid !== "string" || uuid === "") {
         throw new ResponseShapeError("zstack LogInByAccount: the answer has no inventory.uuid (the session id)", {
-          vendor: "zstack", operation: "LogInByAccount", status: 200, body: reply,
+          vendor: "zstack", operation: "LogInByAccount", status: 200, body: reply, redactor,
         });
       }
-      registerSecret(uuid);
+      // The current session is never evicted; the one it replaces ages out with other superseded ones.
+      redactor.rotate("session", uuid);
       return { value: uuid, expiresAt: now() + sessionLifetimeMs(reply.inventory) };
     },
     { now },
   );
-  return sessionAuth(undefined, cache);
+  return sessionAuth(redactor, undefined, cache);
 }
 
 /**
@@ -300,7 +311,7 @@ export function accessKeyStringToSign(method: string, date: string, url: string,
 }
 
 function accessKeyAuth(api: Api, accessKeyId: string, accessKeySecret: string, settings: ZStackAuthSettings): ZStackAuth {
-  registerSecret(accessKeySecret);
+  api.redactor.pin(accessKeySecret);
   const now = settings.now ?? Date.now;
   const formatDate = createDateHeaderFormatter(settings.timeZone ?? "Asia/Shanghai", settings.timeZoneAbbreviation);
   const basePath = new URL(api.baseUrl).pathname.replace(/\/+$/, "");
@@ -310,6 +321,7 @@ function accessKeyAuth(api: Api, accessKeyId: string, accessKeySecret: string, s
       if (NO_AUTH.has(request.operation.id)) return;
       const date = formatDate(now());
       const signature = await hmacBase64("SHA-1", accessKeySecret, accessKeyStringToSign(request.method, date, request.url, basePath));
+      api.redactor.signature(signature); // replayable while its Date is fresh: hidden like a token
       request.headers.set("Date", date);
       request.headers.set("Authorization", `ZStack ${accessKeyId}:${signature}`);
     },

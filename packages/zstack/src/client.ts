@@ -1,7 +1,6 @@
 import {
   ConfigurationError,
   MAX_TIMEOUT_MS,
-  registerSecret,
   ResponseShapeError,
   TimeoutError,
   createApiClient,
@@ -192,7 +191,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
           const why = pollEnd === call.deadline ? "the call's deadline (timeoutMs)" : `maxPollMs (${poll.maxPollMs} ms)`;
           throw new TimeoutError(
             `zstack ${operationId}: job ${jobUuid} still running after ${waited} ms of polling, stopped by ${why}; poll GET /v1/api-jobs/${jobUuid} later to learn its outcome`,
-            { vendor: "zstack", operation: operationId, timeoutMs: pollEnd - started, mayHaveReachedServer: true },
+            { vendor: "zstack", operation: operationId, timeoutMs: pollEnd - started, mayHaveReachedServer: true, redactor: api.redactor },
           );
         }
         await sleep(interval, call.signal);
@@ -203,7 +202,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
         throw new ZStackApiError({
           vendor: "zstack", operation: operationId, status: 404, code: undefined, jobUuid,
           message: `job ${jobUuid} is unknown or its result has expired (the server keeps results for 3 h by default); whether the call took effect is unknown`,
-          body: exchange.body, requestId: exchange.requestId, attempts: exchange.attempts,
+          body: exchange.body, requestId: exchange.requestId, attempts: exchange.attempts, redactor: exchange.redactor,
         });
       }
       throw zstackErrorFromResponse(exchange, { operation: operationId, jobUuid });
@@ -236,6 +235,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
           if (!exchange.ok) throw api.errorOf(exchange);
           throw new ResponseShapeError(`zstack ${operationId}: expected HTTP 202 (async job accepted), got ${exchange.status}`, {
             vendor: "zstack", operation: operationId, status: exchange.status, body: exchange.body, attempts: exchange.attempts,
+            redactor: exchange.redactor,
           });
         }
         return await waitForJob(operationId, pollUuid, call);
@@ -255,7 +255,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     const inventory = (result as { inventory?: unknown } | undefined)?.inventory;
     if (typeof inventory !== "object" || inventory === null || Array.isArray(inventory)) {
       throw new ResponseShapeError(`zstack ${operationId}: the job result has no inventory`, {
-        vendor: "zstack", operation: operationId, status: 200, body: result,
+        vendor: "zstack", operation: operationId, status: 200, body: result, redactor: api.redactor,
       });
     }
     return inventory as SNSDingTalkAtPersonInventory;
@@ -329,7 +329,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     async validateSession(sessionUuid, call = {}) {
       const uuid = sessionUuid ?? auth.currentSession();
       if (!uuid) return false;
-      registerSecret(uuid); // it travels in the URL path, which debug logs show
+      api.redactor.remember(uuid); // it travels in the URL path, which debug logs show
       const reply = await api.invoke<Schemas["ValidateSessionReply"]>(
         "ValidateSession",
         { path: { sessionUuid: uuid } },
@@ -342,7 +342,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     async logOut(sessionUuid, call = {}) {
       const uuid = sessionUuid ?? auth.currentSession();
       if (!uuid) return;
-      registerSecret(uuid); // it travels in the URL path, which debug logs show
+      api.redactor.remember(uuid); // it travels in the URL path, which debug logs show
       await api.invoke(
         "LogOut",
         { path: { sessionUuid: uuid } },

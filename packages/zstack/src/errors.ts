@@ -3,6 +3,7 @@ import {
   AuthenticationError,
   describeText,
   isJsonObject,
+  redactorOf,
   trimmedText,
   type ApiErrorInit,
   type Exchange,
@@ -42,9 +43,12 @@ function withZStackFields<Base extends new (...args: any[]) => ApiError>(base: B
     constructor(...args: any[]) {
       super(args[0] as ApiErrorInit);
       const init = args[0] as ZStackErrorInit;
-      this.vendorError = init.vendorError;
-      this.causeCodes = init.causeCodes ?? [];
-      this.jobUuid = init.jobUuid;
+      // Redacted like every field of the error: the vendor's error object is the answer itself,
+      // and its details can echo a session uuid or a password.
+      const redactor = redactorOf(this);
+      this.vendorError = redactor.redactValue(init.vendorError) as ZStackErrorObject | undefined;
+      this.causeCodes = redactor.redactValue(init.causeCodes ?? []) as string[];
+      this.jobUuid = redactor.redactValue(init.jobUuid) as string | undefined;
     }
 
     /** True when `code` is the top-level code or appears anywhere in the cause chain. */
@@ -126,6 +130,7 @@ export function zstackErrorFromResponse(exchange: Exchange, origin: ErrorOrigin 
     body: exchange.body,
     attempts: exchange.attempts,
     jobUuid: origin.jobUuid,
+    redactor: exchange.redactor,
   };
   const vendorError = exchange.isJson ? vendorErrorOf(exchange.body) : undefined;
   if (vendorError) {
@@ -136,7 +141,8 @@ export function zstackErrorFromResponse(exchange: Exchange, origin: ErrorOrigin 
     return refused ? new ZStackAuthenticationError(init) : new ZStackApiError(init);
   }
   // Plain text (ZStack's 4xx and 500 answers), an HTML page from a proxy, or an empty body.
-  const message = exchange.text.trim() === "" ? `empty HTTP ${exchange.status} answer` : describeText(exchange.text);
+  // Scrubbed before it is shortened: a cut must not split a secret and leave half of it.
+  const message = exchange.text.trim() === "" ? `empty HTTP ${exchange.status} answer` : describeText(exchange.redactor.scrubText(exchange.text));
   const init: ZStackErrorInit = { ...base, code: undefined, message };
   return exchange.status === 403 ? new ZStackAuthenticationError(init) : new ZStackApiError(init);
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { collectViolations, type Exchange, type RequestInput } from "@signalbridge/core";
+import { Redactor, collectViolations, type Exchange, type RequestInput } from "@signalbridge/core";
 import { zstackErrorFromResponse } from "../src/errors.js";
 import { operations } from "../src/generated/operations.js";
 
@@ -52,7 +52,7 @@ function requestOf(op: OpId, extra: Partial<RequestInput> = {}): RequestInput {
 }
 
 const exchangeOf = (op: OpId, status: number, body: unknown, isJson: boolean) =>
-  ({ operation: operations[op], status, ok: status < 300, body, isJson, text: isJson ? JSON.stringify(body) : String(body), headers: new Headers(), requestId: undefined, attempts: 1 }) as unknown as Exchange;
+  ({ operation: operations[op], status, ok: status < 300, body, isJson, text: isJson ? JSON.stringify(body) : String(body), headers: new Headers(), requestId: undefined, attempts: 1, redactor: new Redactor({ owner: "zstack" }) }) as unknown as Exchange;
 
 describe("spec examples", () => {
   it("covers every operation, and the seed examples are named seed… with the seed document in the summary", () => {
