@@ -10,6 +10,7 @@ import {
   type ZStackClientOptions,
 } from "@signalbridge/zstack";
 import { NetworkError, ValidationError } from "@signalbridge/core";
+import { ManualClock } from "../src/kit/clock.js";
 import { startVendorServer, type VendorServer } from "../src/kit/server.js";
 import { createZStackSimulator } from "../src/zstack/simulator.js";
 
@@ -299,16 +300,49 @@ describe("ZStack simulator: the HTTP layer answers in plain text", () => {
     expect(wrongKey.status).toBe(400);
   });
 
+  it("a job answers 202 {} until jobDurationMs has passed on the node's clock, then its result", async () => {
+    const clock = new ManualClock();
+    const slow = createZStackSimulator({ jobDurationMs: 1000, clock });
+    const s2 = await startVendorServer(slow);
+    try {
+      const session = ((await (await fetch(`${s2.url}/v1/accounts/login`, {
+        method: "PUT",
+        body: JSON.stringify({ logInByAccount: { accountName: "admin", password: sha512(slow.credentials.auth.password) } }),
+      })).json()) as any).inventory.uuid;
+      const submit = await fetch(`${s2.url}/v1/sns/application-endpoints/ding-talk/at-persons`, {
+        method: "POST",
+        headers: { Authorization: `OAuth ${session}` },
+        body: JSON.stringify({ params: { phoneNumber: "+86-18600004321", endpointUuid: EP() } }),
+      });
+      expect(submit.status).toBe(202);
+      const job = new URL(((await submit.json()) as any).location).pathname.replace(/^\/zstack/, "");
+      const poll = async () => {
+        const r = await fetch(`${s2.url}${job}`);
+        return [r.status, await r.json()] as const;
+      };
+      expect(await poll()).toEqual([202, {}]);
+      clock.advance(999);
+      expect(await poll()).toEqual([202, {}]);
+      clock.advance(1);
+      expect(await poll()).toEqual([200, { inventory: expect.objectContaining({ phoneNumber: "+86-18600004321" }) }]);
+    } finally {
+      await s2.close();
+    }
+  });
+
   it("an unknown or expired job is 404 'the job has been expired'", async () => {
     expect(await raw("GET", "/v1/api-jobs/0123456789abcdef0123456789abcdef")).toMatchObject({ status: 404, text: "the job has been expired" });
-    const quick = createZStackSimulator({ jobDurationMs: 0, jobExpirySeconds: 0.05 });
+    const clock = new ManualClock();
+    const quick = createZStackSimulator({ jobDurationMs: 0, jobExpirySeconds: 0.05, clock });
     const s2 = await startVendorServer(quick);
     try {
       const zs = createZStackClient({ baseUrl: s2.url, ...quick.credentials, logger: silent });
       const jobs: string[] = [];
       await zs.addDingTalkAtPerson({ phoneNumber: "+86-18600001234", endpointUuid: EP() });
       for (const j of (quick.state() as any).jobs) jobs.push(j.uuid);
-      await new Promise((r) => setTimeout(r, 80));
+      clock.advance(49);
+      expect((await fetch(`${s2.url}/v1/api-jobs/${jobs[0]}`)).status).toBe(200); // still kept
+      clock.advance(1);
       const res = await fetch(`${s2.url}/v1/api-jobs/${jobs[0]}`);
       expect([res.status, await res.text()]).toEqual([404, "the job has been expired"]);
     } finally {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { systemClock } from "./clock.js";
 import { FaultList } from "./faults.js";
 import { SpecIndex } from "./spec.js";
 import type { FaultSpec, RecordedRequest, SimReply, SimRequest, VendorSimulator } from "./types.js";
@@ -47,6 +48,7 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
   const requests: RecordedRequest[] = [];
   const maxRecorded = options.maxRecorded ?? 10_000;
   const sockets = new Set<Socket>();
+  const clock = simulator.clock ?? systemClock;
 
   const record = (entry: RecordedRequest) => {
     requests.push(entry);
@@ -114,7 +116,7 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
       body: parsed.body,
       bodyError: parsed.error,
       violations: [],
-      now: Date.now(),
+      now: clock.now(),
     };
     if (matched.operationId && !parsed.error) {
       simRequest.violations = spec.check(matched.operationId, {

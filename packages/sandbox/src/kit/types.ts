@@ -1,3 +1,4 @@
+import type { SandboxClock } from "./clock.js";
 import type { SpecIndex } from "./spec.js";
 /** The contract between the shared sandbox kit and each vendor simulator. */
 
@@ -33,7 +34,7 @@ export interface SimRequest {
   bodyError: "invalid-json" | undefined;
   /** Spec violations of this request (empty when valid or when no operation matched). */
   violations: SpecViolation[];
-  /** Epoch ms when the request arrived. */
+  /** Epoch ms when the request arrived, by the simulator's clock. */
   now: number;
 }
 
@@ -51,6 +52,8 @@ export interface VendorSimulator {
   readonly specFile: string;
   /** The simulator's own index of that spec (it reads its limits from it); the kit builds one if absent. */
   readonly spec?: SpecIndex;
+  /** The clock `request.now` is read from (default: real time). */
+  readonly clock?: SandboxClock;
   /** Prefix the vendor serves under ("/zstack" for ZStack, "" otherwise). */
   readonly basePath: string;
   /** Every request comes here, including unknown paths, wrong methods and spec violations. */

@@ -3,6 +3,7 @@
  * memory. Each resource module (sessions, jobs, at-persons, query) reads and changes this object.
  */
 import { createHash } from "node:crypto";
+import { systemClock, type SandboxClock } from "../kit/clock.js";
 import { SpecIndex } from "../kit/spec.js";
 import type { SimReply } from "../kit/types.js";
 import { createDates, type ZStackDates } from "./dates.js";
@@ -27,6 +28,8 @@ export interface ZStackSimulatorOptions {
   defaultApiTimeoutMs?: number;
   /** Accepted AccessKey `Date` skew. Default 15 min (RestConstants.REQUEST_DURATION_MINUTES). */
   maxClockSkewMinutes?: number;
+  /** The node's clock: sessions, jobs and dates follow it. Default real time; tests pass a `ManualClock`. */
+  clock?: SandboxClock;
 }
 
 export interface Account {
@@ -85,6 +88,7 @@ function serverRules(spec: SpecIndex) {
 }
 
 export interface ZStackContext {
+  readonly clock: SandboxClock;
   readonly spec: SpecIndex;
   readonly rules: ReturnType<typeof serverRules>;
   readonly accountName: string;
@@ -134,6 +138,7 @@ export function createContext(options: ZStackSimulatorOptions): ZStackContext {
   const admin: Account = { uuid: "36c27e8ff05c4780bf6d2fa65700f22e", name: accountName, passwordSha512: sha512(password), readOnly: false };
   const viewer: Account = { uuid: "5d0c6f4e3b2a4c1d9e8f7a6b5c4d3e2f", name: fixtures.readOnlyAccount.accountName, passwordSha512: sha512(fixtures.readOnlyAccount.password), readOnly: true };
   return {
+    clock: options.clock ?? systemClock,
     spec,
     rules: serverRules(spec),
     accountName,

@@ -69,7 +69,7 @@ export function createZStackSimulator(options: ZStackSimulatorOptions = {}) {
   const { fixtures } = ctx;
 
   function reset(): void {
-    ctx.store = { sessions: new Map(), jobs: new Map(), atPersons: seedAtPersons(ctx, Date.now()), created: ctx.store.created };
+    ctx.store = { sessions: new Map(), jobs: new Map(), atPersons: seedAtPersons(ctx, ctx.clock.now()), created: ctx.store.created };
   }
   reset();
 
@@ -77,6 +77,7 @@ export function createZStackSimulator(options: ZStackSimulatorOptions = {}) {
     vendor: "zstack" as const,
     specFile: "zstack.yaml",
     spec: ctx.spec,
+    clock: ctx.clock,
     basePath: "/zstack",
     credentials: { auth: { accountName: ctx.accountName, password: ctx.password } },
     fixtures,
@@ -131,7 +132,7 @@ export function createZStackSimulator(options: ZStackSimulatorOptions = {}) {
     },
 
     state() {
-      const now = Date.now();
+      const now = ctx.clock.now();
       return {
         endpoints: fixtures.dingTalkEndpoints,
         atPersons: [...ctx.store.atPersons.values()].map((p) => inventory(ctx, p)),
@@ -144,7 +145,7 @@ export function createZStackSimulator(options: ZStackSimulatorOptions = {}) {
     reset,
 
     expireTokens(): void {
-      expireSessions(ctx, Date.now());
+      expireSessions(ctx, ctx.clock.now());
     },
 
     listening(origin: string): void {
