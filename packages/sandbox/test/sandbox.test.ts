@@ -36,4 +36,20 @@ describe("startSandbox", () => {
     expect(() => clock.advance(Number.NaN)).toThrow(RangeError);
     expect(clock.advance(5)).toBe(1005);
   });
+
+  it("one control token per run guards /__sandbox/* on all three servers; sandbox.controlToken carries it", async () => {
+    const sandbox = await startSandbox({ port: 0 });
+    const other = await startSandbox({ port: 0 });
+    try {
+      expect(sandbox.controlToken).not.toBe(other.controlToken);
+      for (const vendor of ["zstack", "eiam", "enos"] as const) {
+        const state = `${sandbox[vendor].origin}/__sandbox/state`;
+        expect((await fetch(state)).status).toBe(401);
+        expect((await fetch(state, { headers: { "x-sandbox-token": other.controlToken } })).status).toBe(403);
+        expect((await fetch(state, { headers: { "x-sandbox-token": sandbox.controlToken } })).status).toBe(200);
+      }
+    } finally {
+      await Promise.all([sandbox.close(), other.close()]);
+    }
+  });
 });
