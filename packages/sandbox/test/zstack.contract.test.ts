@@ -264,6 +264,17 @@ describe("ZStack simulator: the HTTP layer answers in plain text", () => {
     expect(r.json.error.code).toBe("ID.1001");
   });
 
+  it("a request outside the /zstack context path is a 404 that says the base URL must include it, and the client's error says so", async () => {
+    const r = await fetch(`${server.origin}/v1/accounts/login`, { method: "PUT", body: "{}" });
+    expect([r.status, await r.text()]).toEqual([404, `the base URL must include the /zstack context path (e.g. ${server.url}): /v1/accounts/login is not under it`]);
+    const prefixOnly = await fetch(`${server.origin}/zstackv1/accounts/login`, { method: "PUT", body: "{}" }); // a prefix is not the context path
+    expect(await prefixOnly.text()).toMatch(/: \/zstackv1\/accounts\/login is not under it$/);
+    const err = await client({ baseUrl: server.origin }).queryDingTalkAtPersons().catch((e) => e);
+    expect(err).toBeInstanceOf(ZStackApiError);
+    expect([err.status, err.operation]).toEqual([404, "LogInByAccount"]);
+    expect(err.message).toContain("the base URL must include the /zstack context path");
+  });
+
   it("unknown path 404, wrong method 405, bad JSON 500, X-Job-UUID checks 400", async () => {
     const session = await login();
     const auth = { Authorization: `OAuth ${session}` };

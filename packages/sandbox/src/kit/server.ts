@@ -120,7 +120,8 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
 
     const url = new URL(rawUrl, "http://sandbox.invalid");
     const base = simulator.basePath;
-    const path = base && rawUrl.startsWith(base) ? rawUrl.slice(base.length) || "/" : base ? "" : rawUrl;
+    const underBase = !base || rawUrl === base || rawUrl.startsWith(`${base}/`) || rawUrl.startsWith(`${base}?`);
+    const path = !base ? rawUrl : underBase ? rawUrl.slice(base.length) || "/" : "";
     const pathOnly = path.split("?")[0]!;
     const matched = path === "" ? { operationId: undefined, wrongMethod: false, pathParams: {} } : spec.match(method, pathOnly);
     const headers: Record<string, string> = {};
@@ -131,6 +132,7 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
       wrongMethod: matched.wrongMethod,
       method,
       path: path || rawUrl,
+      outsideBasePath: !underBase,
       pathParams: matched.pathParams,
       query: url.searchParams,
       headers,

@@ -20,8 +20,10 @@ export interface SimRequest {
   /** True when the path exists in the spec but not for this method. */
   wrongMethod: boolean;
   method: string;
-  /** The path without the vendor's base path (e.g. without "/zstack"), still percent-encoded. */
+  /** The path without the vendor's base path (e.g. without "/zstack"), still percent-encoded; the whole path when outside it. */
   path: string;
+  /** True when the vendor has a base path and this request is not under it (e.g. `/v1/...` on ZStack). */
+  outsideBasePath: boolean;
   /** Path parameters, percent-decoded. */
   pathParams: Record<string, string>;
   query: URLSearchParams;

@@ -84,6 +84,12 @@ export function createZStackSimulator(options: ZStackSimulatorOptions = {}) {
 
     handle(req: SimRequest): SimReply {
       const pathOnly = req.path.split("?")[0]!;
+      if (req.outsideBasePath) {
+        // Not the vendor's answer (a real node's servlet container gives its own 404 page): a hint for
+        // the most common misconfiguration, a base URL without the context path.
+        const example = req.headers.host ? `http://${req.headers.host}/zstack` : "http://10.0.0.5:8080/zstack";
+        return text(404, `the base URL must include the /zstack context path (e.g. ${example}): ${pathOnly} is not under it`);
+      }
       if (!req.operationId) {
         if (req.wrongMethod) return text(405, `the method ${req.method} is not allowed on ${pathOnly}`); // inferred text
         return text(404, `no api mapping to ${pathOnly}`);
