@@ -100,8 +100,8 @@ describe("createSignalBridge.fromEnv", () => {
     expect(cfg.enos).toBeUndefined();
     expect(() => readEnvConfig({ SIGNALBRIDGE_TIMEOUT_MS: "soon" })).toThrow("SIGNALBRIDGE_TIMEOUT_MS must be a positive integer");
     expect(() => readEnvConfig({ SIGNALBRIDGE_LOG_LEVEL: "loud" })).toThrow(/SIGNALBRIDGE_LOG_LEVEL/);
-    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_ZSTACK_BASE_URL: "http://10.1.1.1:8080/zstack" })).toThrow(/allowInsecureHttp/);
-    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_EIAM_BASE_URL: "https://acme.bccastle.com" })).toThrow(/clientId/);
+    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_ZSTACK_BASE_URL: "http://10.1.1.1:8080/zstack", SIGNALBRIDGE_ZSTACK_SESSION_UUID: "s" })).toThrow(/allowInsecureHttp/);
+    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_EIAM_BASE_URL: "https://acme.bccastle.com" })).toThrow(/SIGNALBRIDGE_EIAM_CLIENT_ID and SIGNALBRIDGE_EIAM_CLIENT_SECRET are required/);
   });
 });
 
