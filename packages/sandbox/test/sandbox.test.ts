@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ManualClock, startSandbox } from "../src/index.js";
 
 describe("startSandbox", () => {
-  it("runs all three simulators on the clock it is given (no simulator reads the wall clock)", async () => {
+  // Starting three simulators compiles three specs: seconds on a loaded machine.
+  it("runs all three simulators on the clock it is given (no simulator reads the wall clock)", { timeout: 30_000 }, async () => {
     const clock = new ManualClock(Date.parse("2026-01-05T02:00:00Z"));
     const sandbox = await startSandbox({ port: 0, clock });
     try {
@@ -37,7 +38,7 @@ describe("startSandbox", () => {
     expect(clock.advance(5)).toBe(1005);
   });
 
-  it("one control token per run guards /__sandbox/* on all three servers; sandbox.controlToken carries it", async () => {
+  it("one control token per run guards /__sandbox/* on all three servers; sandbox.controlToken carries it", { timeout: 60_000 }, async () => {
     const sandbox = await startSandbox({ port: 0 });
     const other = await startSandbox({ port: 0 });
     try {
