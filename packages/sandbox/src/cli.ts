@@ -80,6 +80,15 @@ async function main(): Promise<void> {
     if (problem) fail(problem, EXIT.listen);
     throw error;
   }
+  // Before anything is printed: whoever reads "Ctrl-C to stop" (a person or a script) may send it at once.
+  const running = sandbox;
+  const stop = async (signal: string) => {
+    await running.close();
+    if (!values.json) console.log(`\nsandbox stopped (${signal})`);
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
   if (values.json) {
     console.log(JSON.stringify({ config: sandbox.config, fixtures: sandbox.fixtures, controlToken: sandbox.controlToken }));
   } else {
@@ -94,13 +103,6 @@ async function main(): Promise<void> {
     console.log(`  inspect       curl -H '${CONTROL_TOKEN_HEADER}: ${sandbox.controlToken}' ${origin}${CONTROL_PREFIX}/requests   (also /state, /faults, /reset, on each server)`);
     console.log(`\n  fixtures ${JSON.stringify(sandbox.fixtures)}\n\nCtrl-C to stop.`);
   }
-  const stop = async (signal: string) => {
-    await sandbox.close();
-    if (!values.json) console.log(`\nsandbox stopped (${signal})`);
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
 }
 
 main().catch((error: unknown) => {
