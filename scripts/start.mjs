@@ -11,6 +11,7 @@ for (const [vendor, cfg] of Object.entries(sandbox.config)) {
   const { baseUrl, ...credentials } = cfg;
   console.log(`sandbox ${vendor.padEnd(7)}      ${baseUrl}   ${JSON.stringify(credentials)}`);
 }
+console.log(`sandbox control token  ${sandbox.controlToken}   (x-sandbox-token header for /__sandbox/*)`);
 console.log("Ctrl-C to stop.");
 const stop = async () => {
   await Promise.all([docs.close(), sandbox.close()]);

@@ -1,11 +1,12 @@
 import { AuthenticationError } from "@signalbridge/core";
 import type { TestServer } from "@signalbridge/testkit";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { createEiamClient, EiamAuthenticationError, type EiamClientOptions } from "../src/index.js";
 import { businessCalls, CLIENT_ID, CLIENT_SECRET, NOTICE, startEiam, tokenCalls } from "./helpers.js";
 
 const servers: TestServer[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 async function eiam(...args: Parameters<typeof startEiam>) {
@@ -51,23 +52,28 @@ describe("token cache", () => {
     expect(tokenCalls(s)).toHaveLength(1);
   });
 
+  // The token's age is set by the test, not by how fast a loaded machine makes the calls: only
+  // Date is faked (timers and sockets stay real), before the client reads the clock.
   test("renewed ahead of expiry (at most half the lifetime ahead)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
     const s = await eiam(() => ({ body: { status: "FINISHED" } }), { expiresIn: 1 });
     const c = client(s);
     await c.getInSiteNoticeSendResult("N");
+    vi.setSystemTime(Date.now() + 499);
     await c.getInSiteNoticeSendResult("N");
     expect(tokenCalls(s)).toHaveLength(1); // still within the first half second
-    await sleep(600);
+    vi.setSystemTime(Date.now() + 101);
     await c.getInSiteNoticeSendResult("N");
     expect(tokenCalls(s)).toHaveLength(2);
     expect(businessCalls(s)[2]!.headers["authorization"]).toBe(`Bearer ${s.issued[1]}`);
   });
 
   test("tokenRefreshAheadMs is honoured", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
     const s = await eiam(() => ({ body: { status: "FINISHED" } }), { expiresIn: 1 });
     const c = client(s, { tokenRefreshAheadMs: 0 });
     await c.getInSiteNoticeSendResult("N");
-    await sleep(600);
+    vi.setSystemTime(Date.now() + 999);
     await c.getInSiteNoticeSendResult("N");
     expect(tokenCalls(s)).toHaveLength(1);
   });

@@ -401,8 +401,18 @@ describe("retries and failures", () => {
   });
 
   test("a per-call timeout on a send throws TimeoutError and does not re-send", async () => {
-    const s = await eiam(() => ({ delayMs: 300, body: { noitce_id: "X" } }));
-    const e = (await client(s).sendInSiteNotice(NOTICE, { timeoutMs: 50 }).catch((x: unknown) => x)) as SignalBridgeError;
+    // The answer is held until the client has given up, so the timeout always wins; the token is
+    // fetched first and the timeout is wide, so on a loaded machine the send still arrives in time.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const s = await eiam(async () => {
+      await held;
+      return { body: { noitce_id: "X" } };
+    });
+    const c = client(s);
+    await c.accessToken();
+    const e = (await c.sendInSiteNotice(NOTICE, { timeoutMs: 1_000 }).catch((x: unknown) => x)) as SignalBridgeError;
+    release();
     expect(e.kind).toBe("timeout");
     expect(businessCalls(s)).toHaveLength(1);
   });

@@ -247,10 +247,14 @@ describe(".raw calls get the same transport", () => {
   });
 
   it("a caller's abort ends a retry wait at once", async () => {
-    server = await startTestServer(() => ({ status: 429, headers: { "retry-after": "20" }, body: "later" }));
-    const { get } = client(server.url, { retry: { maxRetryAfterMs: 20_000, maxElapsedMs: 60_000 } });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("caller stopped waiting")), 100);
+    // Abort once the 429 has been answered (awaited by state: on a loaded machine the first request
+    // may take longer than any fixed delay to arrive), i.e. while the client waits its 20 s.
+    server = await startTestServer(() => {
+      setTimeout(() => controller.abort(new Error("caller stopped waiting")), 100);
+      return { status: 429, headers: { "retry-after": "20" }, body: "later" };
+    });
+    const { get } = client(server.url, { retry: { maxRetryAfterMs: 20_000, maxElapsedMs: 60_000 } });
     const started = Date.now();
     await expect(get("n1", { signal: controller.signal })).rejects.toThrow("caller stopped waiting");
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -11,16 +11,18 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { createEiamSimulator, type EiamSimulatorOptions } from "../src/eiam/simulator.js";
+import { ManualClock } from "../src/kit/clock.js";
 import { startVendorServer, type VendorServer } from "../src/kit/server.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const SEND = "/api/v2/tenant/notice/insite/asyncSend";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let server: VendorServer;
 let sim: ReturnType<typeof createEiamSimulator>;
+/** The server's time: notices change status only when a test advances it. */
+const clock = new ManualClock();
 beforeAll(async () => {
-  sim = createEiamSimulator({ sendingAfterMs: 150, finishedAfterMs: 400 });
+  sim = createEiamSimulator({ sendingAfterMs: 150, finishedAfterMs: 400, clock });
   server = await startVendorServer(sim);
 });
 afterAll(() => server.close());
@@ -68,9 +70,13 @@ describe("EIAM simulator: happy path through the client", () => {
     const { notice_id } = await eiam.sendInSiteNotice(notice({ org_codes: sim.fixtures.orgCodes }));
     expect(notice_id).toMatch(/^\d{17}-\d{4}-[0-9A-F]{9}$/);
     expect((await eiam.getInSiteNoticeSendResult(notice_id)).status).toBe("UNSENT");
-    await sleep(200);
+    clock.advance(149);
+    expect((await eiam.getInSiteNoticeSendResult(notice_id)).status).toBe("UNSENT");
+    clock.advance(1);
     expect((await eiam.getInSiteNoticeSendResult(notice_id)).status).toBe("SENDING");
-    await sleep(250);
+    clock.advance(249);
+    expect((await eiam.getInSiteNoticeSendResult(notice_id)).status).toBe("SENDING");
+    clock.advance(1);
     expect((await eiam.getInSiteNoticeSendResult(notice_id)).status).toBe("FINISHED");
     expect(server.requests.filter((r) => r.operationId === "getAccessToken")).toHaveLength(1);
     expect(state().notices.map((n) => n.notice_id)).toEqual([notice_id]);
@@ -275,8 +281,26 @@ describe("EIAM simulator: every asyncSend rule answers with its code", () => {
     expect(state().notices).toHaveLength(0);
   });
 
+  it("the daily quota is counted per calendar day in China time (UTC+8)", async () => {
+    const dayClock = new ManualClock(Date.parse("2026-03-02T15:59:59.000Z")); // 23:59:59 in Beijing
+    const small = createEiamSimulator({ dailyQuota: 1, clock: dayClock });
+    const s = await startVendorServer(small);
+    try {
+      const eiam = createEiamClient({ baseUrl: s.url, ...small.credentials, logger: silent });
+      await eiam.sendInSiteNotice(notice());
+      expect(await codeOf(eiam.sendInSiteNotice(notice()))).toBe("NOTICE.INSITE.0003");
+      dayClock.advance(999);
+      expect(await codeOf(eiam.sendInSiteNotice(notice()))).toBe("NOTICE.INSITE.0003");
+      dayClock.advance(1); // 00:00:00 the next day in Beijing
+      await expect(eiam.sendInSiteNotice(notice())).resolves.toHaveProperty("notice_id");
+    } finally {
+      await s.close();
+    }
+  });
+
   it("NOTICE.INSITE.0003 past the daily quota; nothing is retried", async () => {
-    const small = createEiamSimulator({ dailyQuota: 2 });
+    // Noon in China: the quota's day cannot turn during the test.
+    const small = createEiamSimulator({ dailyQuota: 2, clock: new ManualClock(Date.parse("2026-03-02T04:00:00Z")) });
     const s = await startVendorServer(small);
     try {
       const eiam = createEiamClient({ baseUrl: s.url, ...small.credentials, logger: silent });
@@ -404,7 +428,7 @@ describe("every example of the spec, sent through the client, gets the vendor's 
     expect({ status: res.status, body: await res.json() }).toEqual({ status: 400, body: get.responses["400"].content["application/json"].examples.noticeNotFound.value });
     const eiam = client();
     const { notice_id } = await eiam.sendInSiteNotice(notice());
-    await sleep(450);
+    clock.advance(400);
     expect(await eiam.getInSiteNoticeSendResult(notice_id)).toEqual(get.responses["200"].content["application/json"].examples.vendorDocs.value);
   });
 

@@ -75,7 +75,11 @@ describe("sandbox kit", () => {
     const sim = echoSimulator();
     server = await startVendorServer(sim);
     const control = (method: string, path: string, body?: unknown) =>
-      fetch(`${server!.origin}/__sandbox${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      fetch(`${server!.origin}/__sandbox${path}`, {
+        method,
+        headers: { "x-sandbox-token": server!.controlToken },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
 
     const added = await control("POST", "/faults", { operation: "sendInSiteNotice", nth: 2, status: 503 });
     expect(added.status).toBe(201);
@@ -95,6 +99,57 @@ describe("sandbox kit", () => {
     expect((await control("POST", "/reset")).status).toBe(204);
     expect(await (await control("GET", "/requests")).json()).toEqual([]);
     expect(sim.seen).toHaveLength(0);
+  });
+
+  it("the control plane answers only this run's token, and never with CORS headers", async () => {
+    const sim = echoSimulator();
+    server = await startVendorServer(sim);
+    await post(server.url + SEND, "{}");
+    const url = `${server.origin}/__sandbox`;
+    const page = { origin: "http://evil.test" };
+
+    // a page's "simple" cross-origin POST (no preflight) without the token changes nothing
+    const reset = await fetch(`${url}/reset`, { method: "POST", headers: page });
+    expect(reset.status).toBe(401);
+    expect(reset.headers.get("access-control-allow-origin")).toBeNull();
+    expect((await reset.json()).error).toMatch(/needs a token: send this run's control token in the x-sandbox-token header/);
+    expect(server.requests).toHaveLength(1);
+    expect(sim.seen).toHaveLength(1);
+
+    // a wrong token is 403 and is not echoed; reads are refused too
+    const wrong = await fetch(`${url}/requests`, { headers: { ...page, "x-sandbox-token": "guessed-token-guessed-token" } });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).not.toContain("guessed-token");
+    expect((await fetch(`${url}/state`)).status).toBe(401);
+    expect((await fetch(`${url}/faults`, { method: "POST", body: JSON.stringify({ status: 503 }) })).status).toBe(401);
+
+    // the preflight a page would need for the token header gets no CORS approval
+    const pre = await fetch(`${url}/reset`, { method: "OPTIONS", headers: { ...page, "access-control-request-method": "POST", "access-control-request-headers": "x-sandbox-token" } });
+    expect(pre.headers.get("access-control-allow-origin")).toBeNull();
+    expect(pre.headers.get("access-control-allow-headers")).toBeNull();
+
+    // with the token (header or ?token=): it works, still without CORS
+    const ok = await fetch(`${url}/requests`, { headers: { "x-sandbox-token": server.controlToken } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("access-control-allow-origin")).toBeNull();
+    expect((await fetch(`${url}/reset?token=${encodeURIComponent(server.controlToken)}`, { method: "POST" })).status).toBe(204);
+    expect(sim.seen).toHaveLength(0);
+
+    // the vendor endpoints keep their CORS: browsers are meant to call them
+    expect((await post(server.url + SEND, "{}", page)).headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("a control token is per server run unless given, and a short one is refused", async () => {
+    const a = await startVendorServer(echoSimulator());
+    const b = await startVendorServer(echoSimulator());
+    try {
+      expect(a.controlToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(a.controlToken).not.toBe(b.controlToken);
+      expect((await fetch(`${b.origin}/__sandbox/state`, { headers: { "x-sandbox-token": a.controlToken } })).status).toBe(403);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+    await expect(startVendorServer(echoSimulator(), { controlToken: "short" })).rejects.toThrow("controlToken must be at least 16 characters");
   });
 
   it("a fault after processing lets the simulator act and loses the answer", async () => {

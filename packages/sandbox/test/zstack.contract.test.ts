@@ -1,7 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import {
   createZStackClient,
@@ -10,6 +10,7 @@ import {
   type ZStackClientOptions,
 } from "@signalbridge/zstack";
 import { NetworkError, ValidationError } from "@signalbridge/core";
+import { ManualClock } from "../src/kit/clock.js";
 import { startVendorServer, type VendorServer } from "../src/kit/server.js";
 import { createZStackSimulator } from "../src/zstack/simulator.js";
 
@@ -100,13 +101,25 @@ describe("ZStack simulator: the at-person lifecycle through the client", () => {
     await expect(zs.removeDingTalkAtPerson({ endpointUuid: EP(), phoneNumber: "+86-18600002222" })).resolves.toBeUndefined();
   });
 
-  it("jobs run (202 {}) before they answer, and the client polls the sandbox, not the location's internal host", async () => {
-    const zs = client();
-    await zs.addDingTalkAtPerson({ phoneNumber: "+86-18600003333", endpointUuid: EP() });
-    const polls = server.requests.filter((r) => r.operationId === "getApiJobResult");
-    expect(polls.length).toBeGreaterThan(1);
-    expect(polls.slice(0, -1).every((p) => p.status === 202)).toBe(true);
-    expect(polls.at(-1)!.status).toBe(200);
+  it("jobs run (202 {}) before they answer, and the client polls the sandbox, not the location's internal host", { timeout: 30_000 }, async () => {
+    // The job finishes when the test says so (after the client has seen it running), not when a
+    // loaded machine happens to get round to the next poll.
+    const clock = new ManualClock();
+    const stepped = createZStackSimulator({ jobDurationMs: 1000, clock });
+    const s2 = await startVendorServer(stepped);
+    try {
+      const adding = client({ baseUrl: s2.url }).addDingTalkAtPerson({ phoneNumber: "+86-18600003333", endpointUuid: EP() });
+      const polls = () => s2.requests.filter((r) => r.operationId === "getApiJobResult");
+      await vi.waitFor(() => expect(polls().some((p) => p.status === 202)).toBe(true), { timeout: 30_000, interval: 5 });
+      clock.advance(1000);
+      await adding;
+      expect(polls().length).toBeGreaterThan(1);
+      expect(polls().slice(0, -1).every((p) => p.status === 202)).toBe(true);
+      expect(polls().at(-1)!.status).toBe(200);
+      expect(s2.requests.every((r) => r.path.startsWith("/v1/"))).toBe(true); // nothing went to the location's internal host
+    } finally {
+      await s2.close();
+    }
     const submit = await raw("POST", "/v1/sns/application-endpoints/ding-talk/at-persons", {
       headers: { Authorization: `OAuth ${await login()}` },
       body: JSON.stringify({ params: { phoneNumber: "+86-18600004444", endpointUuid: EP() } }),
@@ -263,6 +276,17 @@ describe("ZStack simulator: the HTTP layer answers in plain text", () => {
     expect(r.json.error.code).toBe("ID.1001");
   });
 
+  it("a request outside the /zstack context path is a 404 that says the base URL must include it, and the client's error says so", async () => {
+    const r = await fetch(`${server.origin}/v1/accounts/login`, { method: "PUT", body: "{}" });
+    expect([r.status, await r.text()]).toEqual([404, `the base URL must include the /zstack context path (e.g. ${server.url}): /v1/accounts/login is not under it`]);
+    const prefixOnly = await fetch(`${server.origin}/zstackv1/accounts/login`, { method: "PUT", body: "{}" }); // a prefix is not the context path
+    expect(await prefixOnly.text()).toMatch(/: \/zstackv1\/accounts\/login is not under it$/);
+    const err = await client({ baseUrl: server.origin }).queryDingTalkAtPersons().catch((e) => e);
+    expect(err).toBeInstanceOf(ZStackApiError);
+    expect([err.status, err.operation]).toEqual([404, "LogInByAccount"]);
+    expect(err.message).toContain("the base URL must include the /zstack context path");
+  });
+
   it("unknown path 404, wrong method 405, bad JSON 500, X-Job-UUID checks 400", async () => {
     const session = await login();
     const auth = { Authorization: `OAuth ${session}` };
@@ -299,16 +323,49 @@ describe("ZStack simulator: the HTTP layer answers in plain text", () => {
     expect(wrongKey.status).toBe(400);
   });
 
+  it("a job answers 202 {} until jobDurationMs has passed on the node's clock, then its result", async () => {
+    const clock = new ManualClock();
+    const slow = createZStackSimulator({ jobDurationMs: 1000, clock });
+    const s2 = await startVendorServer(slow);
+    try {
+      const session = ((await (await fetch(`${s2.url}/v1/accounts/login`, {
+        method: "PUT",
+        body: JSON.stringify({ logInByAccount: { accountName: "admin", password: sha512(slow.credentials.auth.password) } }),
+      })).json()) as any).inventory.uuid;
+      const submit = await fetch(`${s2.url}/v1/sns/application-endpoints/ding-talk/at-persons`, {
+        method: "POST",
+        headers: { Authorization: `OAuth ${session}` },
+        body: JSON.stringify({ params: { phoneNumber: "+86-18600004321", endpointUuid: EP() } }),
+      });
+      expect(submit.status).toBe(202);
+      const job = new URL(((await submit.json()) as any).location).pathname.replace(/^\/zstack/, "");
+      const poll = async () => {
+        const r = await fetch(`${s2.url}${job}`);
+        return [r.status, await r.json()] as const;
+      };
+      expect(await poll()).toEqual([202, {}]);
+      clock.advance(999);
+      expect(await poll()).toEqual([202, {}]);
+      clock.advance(1);
+      expect(await poll()).toEqual([200, { inventory: expect.objectContaining({ phoneNumber: "+86-18600004321" }) }]);
+    } finally {
+      await s2.close();
+    }
+  });
+
   it("an unknown or expired job is 404 'the job has been expired'", async () => {
     expect(await raw("GET", "/v1/api-jobs/0123456789abcdef0123456789abcdef")).toMatchObject({ status: 404, text: "the job has been expired" });
-    const quick = createZStackSimulator({ jobDurationMs: 0, jobExpirySeconds: 0.05 });
+    const clock = new ManualClock();
+    const quick = createZStackSimulator({ jobDurationMs: 0, jobExpirySeconds: 0.05, clock });
     const s2 = await startVendorServer(quick);
     try {
       const zs = createZStackClient({ baseUrl: s2.url, ...quick.credentials, logger: silent });
       const jobs: string[] = [];
       await zs.addDingTalkAtPerson({ phoneNumber: "+86-18600001234", endpointUuid: EP() });
       for (const j of (quick.state() as any).jobs) jobs.push(j.uuid);
-      await new Promise((r) => setTimeout(r, 80));
+      clock.advance(49);
+      expect((await fetch(`${s2.url}/v1/api-jobs/${jobs[0]}`)).status).toBe(200); // still kept
+      clock.advance(1);
       const res = await fetch(`${s2.url}/v1/api-jobs/${jobs[0]}`);
       expect([res.status, await res.text()]).toEqual([404, "the job has been expired"]);
     } finally {

@@ -103,10 +103,10 @@ describe("createSignalBridge.fromEnv", () => {
     expect(cfg.zstack).toEqual({ baseUrl: "http://10.1.1.1:8080/zstack", allowInsecureHttp: true, auth: { accessKeyId: "ak", accessKeySecret: "sk" } });
     expect(cfg.eiam).toEqual({ baseUrl: "https://acme.bccastle.com", accessToken: "tok" });
     expect(cfg.enos).toBeUndefined();
-    expect(() => readEnvConfig({ SIGNALBRIDGE_TIMEOUT_MS: "soon" })).toThrow("SIGNALBRIDGE_TIMEOUT_MS must be a whole number from 1 to 2147483647");
+    expect(() => readEnvConfig({ SIGNALBRIDGE_TIMEOUT_MS: "soon" })).toThrow("SIGNALBRIDGE_TIMEOUT_MS must be a positive integer");
     expect(() => readEnvConfig({ SIGNALBRIDGE_LOG_LEVEL: "loud" })).toThrow(/SIGNALBRIDGE_LOG_LEVEL/);
-    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_ZSTACK_BASE_URL: "http://10.1.1.1:8080/zstack" })).toThrow(/allowInsecureHttp/);
-    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_EIAM_BASE_URL: "https://acme.bccastle.com" })).toThrow(/clientId/);
+    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_ZSTACK_BASE_URL: "http://10.1.1.1:8080/zstack", SIGNALBRIDGE_ZSTACK_SESSION_UUID: "s" })).toThrow(/allowInsecureHttp/);
+    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_EIAM_BASE_URL: "https://acme.bccastle.com" })).toThrow(/SIGNALBRIDGE_EIAM_CLIENT_ID and SIGNALBRIDGE_EIAM_CLIENT_SECRET are required/);
   });
 });
 

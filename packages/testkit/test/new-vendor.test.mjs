@@ -17,6 +17,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
+// Every test here spawns node, the generator, redocly or turbo: seconds each, 10+ s on a loaded
+// 2-core machine (the generator test took 11 s there), so none relies on vitest's 5 s default.
+const SLOW = 120_000;
+
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const KEY = "acme-alerts";
 const NAME = "Acme Alerts";
@@ -112,7 +116,7 @@ describe("new-vendor refuses bad input, writing nothing", () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toContain("usage: node scripts/new-vendor.mjs");
     expect(snapshot()).toEqual(before);
-  });
+  }, SLOW);
 });
 
 describe(`new-vendor ${KEY}`, () => {
@@ -160,7 +164,7 @@ describe(`new-vendor ${KEY}`, () => {
     // --no-install: nothing installed, the lockfile untouched.
     expect(existsSync(join(copy, "node_modules/@signalbridge", KEY))).toBe(false);
     expect(after["package-lock.json"]).toBe(before["package-lock.json"]);
-  });
+  }, SLOW);
 
   test("refuses the same key, or its package dir, a second time, writing nothing", () => {
     const now = snapshot();
@@ -171,7 +175,7 @@ describe(`new-vendor ${KEY}`, () => {
     expect(dir.status).toBe(2);
     expect(dir.stderr).toMatch(/package dir "acme-alerts" already exists: packages\/acme-alerts\/ already exists/);
     expect(snapshot()).toEqual(now);
-  });
+  }, SLOW);
 
   test("the new api passes the strict redocly lint, and the lint does check it", () => {
     const r = expectOk(run(BIN("redocly"), ["lint", `${KEY}@v1`]));
@@ -191,7 +195,7 @@ describe(`new-vendor ${KEY}`, () => {
     } finally {
       writeFileSync(specPath, spec);
     }
-  });
+  }, SLOW);
 
   test("the generator reproduces the generated files exactly", () => {
     const generated = () => Object.fromEntries(Object.entries(snapshot()).filter(([f]) => f.startsWith(`${PKG}/src/generated/`)));
@@ -200,7 +204,7 @@ describe(`new-vendor ${KEY}`, () => {
     const r = expectOk(run(process.execPath, ["scripts/generate/generate.mjs", KEY]));
     expect(r.stdout).toContain(`generated ${PKG}/src/generated`);
     expect(generated()).toEqual(first);
-  });
+  }, SLOW);
 
   test("turbo runs lint:spec, generate, build and test of the new package (and of core and testkit it needs)", () => {
     const r = expectOk(
@@ -247,5 +251,5 @@ describe(`new-vendor ${KEY}`, () => {
     } finally {
       writeFileSync(file, text);
     }
-  }, 60_000); // two generator runs over four specs: seconds, more on a loaded machine
+  }, SLOW);
 });

@@ -114,6 +114,20 @@ function messageOf(error: ZStackErrorObject): string {
   return why && why !== own ? `${own} (cause${code ? ` ${code}` : ""}: ${why})` : own;
 }
 
+/**
+ * ZStack serves its API under a context path (`/zstack`). Its REST server answers an unknown API
+ * with `no api mapping to …`; any other 404 on an operation of the spec means the request never
+ * reached that server, most often because the configured base URL lacks the context path.
+ */
+export const CONTEXT_PATH_HINT =
+  "the ZStack base URL must include the /zstack context path (e.g. http://10.0.0.5:8080/zstack); a 404 here usually means it is missing";
+
+function withContextPathHint(status: number, answer: string, message: string): string {
+  const text = answer.trim();
+  if (status !== 404 || text.startsWith("no api mapping to") || text.includes("/zstack context path")) return message;
+  return `${message} (${CONTEXT_PATH_HINT})`;
+}
+
 export interface ErrorOrigin {
   /** The operation to name (for a poll: the async call that created the job). */
   operation?: string;
@@ -142,7 +156,8 @@ export function zstackErrorFromResponse(exchange: Exchange, origin: ErrorOrigin 
   }
   // Plain text (ZStack's 4xx and 500 answers), an HTML page from a proxy, or an empty body.
   // Scrubbed before it is shortened: a cut must not split a secret and leave half of it.
-  const message = exchange.text.trim() === "" ? `empty HTTP ${exchange.status} answer` : describeText(exchange.redactor.scrubText(exchange.text));
+  const text = exchange.text.trim() === "" ? `empty HTTP ${exchange.status} answer` : describeText(exchange.redactor.scrubText(exchange.text));
+  const message = origin.jobUuid === undefined ? withContextPathHint(exchange.status, exchange.text, text) : text;
   const init: ZStackErrorInit = { ...base, code: undefined, message };
   return exchange.status === 403 ? new ZStackAuthenticationError(init) : new ZStackApiError(init);
 }

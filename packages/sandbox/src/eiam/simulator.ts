@@ -28,6 +28,7 @@
  * paths and wrong methods; the status timings.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { systemClock, type SandboxClock } from "../kit/clock.js";
 import { SpecIndex } from "../kit/spec.js";
 import type { SimReply, SimRequest, SpecViolation, VendorSimulator } from "../kit/types.js";
 
@@ -46,6 +47,8 @@ export interface EiamSimulatorOptions {
   sendingAfterMs?: number;
   /** …and SENDING until this long after it was accepted, then FINISHED. Default 1000 ms (inferred). */
   finishedAfterMs?: number;
+  /** The server's clock: tokens, notice status and the daily quota follow it. Default real time; tests pass a `ManualClock`. */
+  clock?: SandboxClock;
 }
 
 export type EiamNoticeStatus = "UNSENT" | "SENDING" | "FINISHED";
@@ -117,6 +120,7 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
   const dailyQuota = options.dailyQuota ?? 1000;
   const sendingAfterMs = options.sendingAfterMs ?? 200;
   const finishedAfterMs = Math.max(options.finishedAfterMs ?? 1000, sendingAfterMs);
+  const clock = options.clock ?? systemClock;
   const spec = new SpecIndex(SPEC_FILE);
   const messages = loadMessages(spec.document as Parameters<typeof loadMessages>[0]);
   // The server's limits, read from the spec (String.length(): UTF-16 code units, like Ajv's unicode: false).
@@ -282,6 +286,7 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
   // ---- the simulator ------------------------------------------------------------------------
   const simulator = {
     vendor: "eiam" as const,
+    clock,
     specFile: SPEC_FILE,
     spec,
     basePath: "",
@@ -318,7 +323,7 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
     },
 
     state() {
-      const now = Date.now();
+      const now = clock.now();
       return {
         tokens: [...tokens.values()].map((t) => ({
           clientId: t.clientId,
@@ -348,7 +353,7 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
     },
 
     expireTokens() {
-      const past = Date.now() - 1;
+      const past = clock.now() - 1;
       for (const t of tokens.values()) t.expiresAt = Math.min(t.expiresAt, past);
     },
   } satisfies VendorSimulator & Record<string, unknown>;

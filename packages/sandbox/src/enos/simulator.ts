@@ -22,6 +22,7 @@
  * multi-rule create being all-or-nothing.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { systemClock, type SandboxClock } from "../kit/clock.js";
 import type { SimReply, SimRequest, SpecViolation, VendorSimulator } from "../kit/types.js";
 
 export interface EnosSimulatorOptions {
@@ -37,6 +38,8 @@ export interface EnosSimulatorOptions {
   maxClockSkewMs?: number;
   /** Message rules per user or user group. Default 6 (documented). */
   maxRulesPerIdentifier?: number;
+  /** The gateway's clock: tokens and the timestamp check follow it. Default real time; tests pass a `ManualClock`. */
+  clock?: SandboxClock;
 }
 
 interface Token {
@@ -83,6 +86,7 @@ export function gatewayParamsData(query: URLSearchParams, rawBody: string): stri
 }
 
 export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
+  const clock = options.clock ?? systemClock;
   const appKey = options.appKey ?? "sandbox-app-key-0001";
   const appSecret = options.appSecret ?? "sandbox-app-secret-0001";
   const orgId = options.orgId ?? "o-sandbox-ou-1";
@@ -368,6 +372,7 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
 
   const simulator = {
     vendor: "enos" as const,
+    clock,
     specFile: "enos.yaml",
     basePath: "",
     credentials: { appKey, appSecret, orgId, appId: appKey },
@@ -406,7 +411,7 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
 
     state() {
       return {
-        tokens: [...tokens.values()].map((t) => ({ appKey: t.appKey, expiresAt: new Date(t.expiresAt).toISOString(), expired: t.expiresAt <= Date.now() })),
+        tokens: [...tokens.values()].map((t) => ({ appKey: t.appKey, expiresAt: new Date(t.expiresAt).toISOString(), expired: t.expiresAt <= clock.now() })),
         rules: [...rules.values()],
       };
     },
@@ -414,7 +419,7 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
     reset,
 
     expireTokens(): void {
-      const past = Date.now() - 1;
+      const past = clock.now() - 1;
       for (const t of tokens.values()) t.expiresAt = past;
     },
   } satisfies VendorSimulator & Record<string, unknown>;

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { systemClock } from "./clock.js";
+import { CONTROL_PREFIX, CONTROL_TOKEN_HEADER, control, newControlToken, refuseWithoutToken } from "./control.js";
 import { FaultList } from "./faults.js";
 import { SpecIndex } from "./spec.js";
 import type { FaultSpec, RecordedRequest, SimReply, SimRequest, VendorSimulator } from "./types.js";
 
-export const CONTROL_PREFIX = "/__sandbox";
+export { CONTROL_PREFIX, CONTROL_TOKEN_HEADER } from "./control.js";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface VendorServerOptions {
@@ -14,6 +16,8 @@ export interface VendorServerOptions {
   port?: number;
   /** How many recorded requests the inspection API keeps. Default 10 000. */
   maxRecorded?: number;
+  /** The token `/__sandbox/*` requests must carry. Default: a fresh random one (see `controlToken`). */
+  controlToken?: string;
 }
 
 /** A running simulator: its URL, inspection, faults, and a clean close. */
@@ -24,6 +28,8 @@ export interface VendorServer {
   readonly origin: string;
   readonly port: number;
   readonly simulator: VendorSimulator;
+  /** What a `/__sandbox/*` request must send in the `x-sandbox-token` header (or `?token=`). */
+  readonly controlToken: string;
   /** Requests received, oldest first (control-plane requests excluded). */
   readonly requests: RecordedRequest[];
   /** Add a fault; returns its id. */
@@ -47,15 +53,23 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
   const requests: RecordedRequest[] = [];
   const maxRecorded = options.maxRecorded ?? 10_000;
   const sockets = new Set<Socket>();
+  const clock = simulator.clock ?? systemClock;
+  const controlToken = options.controlToken ?? newControlToken();
+  if (controlToken.length < 16) throw new Error("controlToken must be at least 16 characters (it guards the sandbox's control plane)");
+  const resetAll = () => {
+    simulator.reset();
+    faults.clear();
+    requests.length = 0;
+  };
 
   const record = (entry: RecordedRequest) => {
     requests.push(entry);
     if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
   };
 
-  const send = (res: ServerResponse, reply: SimReply) => {
+  const send = (res: ServerResponse, reply: SimReply, cors = true) => {
     if (res.headersSent || res.destroyed) return;
-    const headers: Record<string, string> = { ...CORS, ...lowerKeys(reply.headers) };
+    const headers: Record<string, string> = { ...(cors ? CORS : {}), ...lowerKeys(reply.headers) };
     let payload = "";
     if (reply.body !== undefined) {
       if (typeof reply.body === "string") {
@@ -81,6 +95,17 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
     const rawUrl = req.url ?? "/";
+    const isControl = rawUrl === CONTROL_PREFIX || rawUrl.startsWith(`${CONTROL_PREFIX}/`) || rawUrl.startsWith(`${CONTROL_PREFIX}?`);
+    if (isControl) {
+      // No CORS here, preflight included: the browser then refuses any cross-origin read or write.
+      const { text } = await readBody(req);
+      const url = new URL(rawUrl, "http://sandbox.invalid");
+      const header = req.headers[CONTROL_TOKEN_HEADER];
+      const refused = refuseWithoutToken(controlToken, Array.isArray(header) ? header[0] : header, url.searchParams);
+      if (refused) return send(res, refused, false);
+      if (method === "OPTIONS") return send(res, { status: 204 }, false);
+      return send(res, control({ simulator, faults, requests, reset: resetAll }, method, url.pathname.slice(CONTROL_PREFIX.length), text), false);
+    }
     if (method === "OPTIONS") {
       res.writeHead(204, {
         ...CORS,
@@ -92,11 +117,11 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
       return;
     }
     const { text, tooLarge } = await readBody(req);
-    if (rawUrl.startsWith(CONTROL_PREFIX)) return send(res, control(method, rawUrl, text));
 
     const url = new URL(rawUrl, "http://sandbox.invalid");
     const base = simulator.basePath;
-    const path = base && rawUrl.startsWith(base) ? rawUrl.slice(base.length) || "/" : base ? "" : rawUrl;
+    const underBase = !base || rawUrl === base || rawUrl.startsWith(`${base}/`) || rawUrl.startsWith(`${base}?`);
+    const path = !base ? rawUrl : underBase ? rawUrl.slice(base.length) || "/" : "";
     const pathOnly = path.split("?")[0]!;
     const matched = path === "" ? { operationId: undefined, wrongMethod: false, pathParams: {} } : spec.match(method, pathOnly);
     const headers: Record<string, string> = {};
@@ -107,6 +132,7 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
       wrongMethod: matched.wrongMethod,
       method,
       path: path || rawUrl,
+      outsideBasePath: !underBase,
       pathParams: matched.pathParams,
       query: url.searchParams,
       headers,
@@ -114,7 +140,7 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
       body: parsed.body,
       bodyError: parsed.error,
       violations: [],
-      now: Date.now(),
+      now: clock.now(),
     };
     if (matched.operationId && !parsed.error) {
       simRequest.violations = spec.check(matched.operationId, {
@@ -159,36 +185,6 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
     send(res, reply);
   }
 
-  function control(method: string, rawUrl: string, text: string): SimReply {
-    const what = rawUrl.slice(CONTROL_PREFIX.length).split("?")[0];
-    try {
-      if (method === "GET" && what === "/requests") return { status: 200, body: requests };
-      if (method === "GET" && what === "/state") return { status: 200, body: simulator.state() ?? null };
-      if (method === "GET" && what === "/faults") return { status: 200, body: faults.list() };
-      if (method === "POST" && what === "/faults") return { status: 201, body: { id: faults.add(JSON.parse(text || "{}") as FaultSpec) } };
-      if (method === "DELETE" && what === "/faults") {
-        faults.clear();
-        return { status: 204 };
-      }
-      if (method === "POST" && what === "/reset") {
-        simulator.reset();
-        faults.clear();
-        requests.length = 0;
-        return { status: 204 };
-      }
-      if (method === "POST" && what === "/expire-tokens") {
-        simulator.expireTokens();
-        return { status: 204 };
-      }
-    } catch (error) {
-      return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
-    }
-    return {
-      status: 404,
-      body: { error: `unknown control endpoint ${method} ${what}`, endpoints: ["GET /requests", "GET /state", "GET|POST|DELETE /faults", "POST /reset", "POST /expire-tokens"] },
-    };
-  }
-
   server.on("connection", (s: Socket) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
@@ -213,11 +209,8 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
     addFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     state: () => simulator.state(),
-    reset: () => {
-      simulator.reset();
-      faults.clear();
-      requests.length = 0;
-    },
+    controlToken,
+    reset: resetAll,
     expireTokens: () => simulator.expireTokens(),
     close: () =>
       new Promise<void>((resolve) => {

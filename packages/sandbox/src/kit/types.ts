@@ -1,3 +1,4 @@
+import type { SandboxClock } from "./clock.js";
 import type { SpecIndex } from "./spec.js";
 /** The contract between the shared sandbox kit and each vendor simulator. */
 
@@ -19,8 +20,10 @@ export interface SimRequest {
   /** True when the path exists in the spec but not for this method. */
   wrongMethod: boolean;
   method: string;
-  /** The path without the vendor's base path (e.g. without "/zstack"), still percent-encoded. */
+  /** The path without the vendor's base path (e.g. without "/zstack"), still percent-encoded; the whole path when outside it. */
   path: string;
+  /** True when the vendor has a base path and this request is not under it (e.g. `/v1/...` on ZStack). */
+  outsideBasePath: boolean;
   /** Path parameters, percent-decoded. */
   pathParams: Record<string, string>;
   query: URLSearchParams;
@@ -33,7 +36,7 @@ export interface SimRequest {
   bodyError: "invalid-json" | undefined;
   /** Spec violations of this request (empty when valid or when no operation matched). */
   violations: SpecViolation[];
-  /** Epoch ms when the request arrived. */
+  /** Epoch ms when the request arrived, by the simulator's clock. */
   now: number;
 }
 
@@ -51,6 +54,8 @@ export interface VendorSimulator {
   readonly specFile: string;
   /** The simulator's own index of that spec (it reads its limits from it); the kit builds one if absent. */
   readonly spec?: SpecIndex;
+  /** The clock `request.now` is read from (default: real time). */
+  readonly clock?: SandboxClock;
   /** Prefix the vendor serves under ("/zstack" for ZStack, "" otherwise). */
   readonly basePath: string;
   /** Every request comes here, including unknown paths, wrong methods and spec violations. */
