@@ -81,11 +81,13 @@ export async function streamHugeBody(res: ServerResponse, total: number, chunkSi
   const chunk = Buffer.alloc(chunkSize, 0x61); // "aaaa…"
   res.write('{"inventories":[],"padding":"');
   let sent = 0;
+  let wake: (() => void) | undefined;
+  res.once("close", () => wake?.());
   while (sent < total && !res.destroyed) {
     if (!res.write(chunk)) {
       await new Promise<void>((resolve) => {
+        wake = resolve;
         res.once("drain", resolve);
-        res.once("close", resolve);
       });
     }
     sent += chunk.length;
