@@ -10,6 +10,7 @@ import type { Client } from "openapi-fetch";
 import { createZStackAuth, type ZStackAuth, type ZStackAuthOptions } from "./auth.js";
 import { zstackErrors } from "./errors.js";
 import { operations } from "./generated/operations.js";
+import { addAtPersonsInBulk, type BulkAddOptions, type BulkAddResult } from "./bulk.js";
 import { createJobRunner, definedOnly, type ZStackPollOptions } from "./jobs.js";
 import type { components, operations as specOperations, paths } from "./generated/schema.js";
 
@@ -60,6 +61,12 @@ export interface ZStackClient {
   readonly raw: Client<paths>;
   /** AddSNSDingTalkAtPerson: submit, wait for the job, return the new at-person. */
   addDingTalkAtPerson(input: AddDingTalkAtPersonInput, call?: ZStackCallOptions): Promise<SNSDingTalkAtPersonInventory>;
+  /**
+   * Add many at-persons, each exactly once: planned in the journal before the first submit, so a
+   * call again with the same `deliveryKey` (after a crash, from another process) submits only the
+   * adds that never left and reports those in flight at the crash as uncertain.
+   */
+  addDingTalkAtPersons(inputs: readonly AddDingTalkAtPersonInput[], options?: BulkAddOptions): Promise<BulkAddResult>;
   /** QuerySNSDingTalkAtPerson (sync). */
   queryDingTalkAtPersons(query?: QueryDingTalkAtPersonsInput, call?: ZStackCallOptions): Promise<QueryDingTalkAtPersonsResult>;
   /** QuerySNSDingTalkAtPerson by uuid (its optional path); undefined when there is no such at-person. */
@@ -134,7 +141,7 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
       .then((reply): QueryDingTalkAtPersonsResult => ({ ...reply, inventories: reply.inventories ?? [] }));
   };
 
-  return {
+  const client: ZStackClient = {
     raw: api.raw,
 
     async addDingTalkAtPerson(input, call = {}) {
@@ -147,6 +154,10 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
         call,
       );
       return inventoryOf("AddSNSDingTalkAtPerson", result);
+    },
+
+    addDingTalkAtPersons(inputs, bulkOptions) {
+      return addAtPersonsInBulk((input, call) => client.addDingTalkAtPerson(input, call), inputs, bulkOptions);
     },
 
     async queryDingTalkAtPersons(q, call = {}) {
@@ -213,4 +224,5 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
       auth.forgetSession(uuid);
     },
   };
+  return client;
 }

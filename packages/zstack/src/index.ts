@@ -13,6 +13,7 @@ export {
   type SNSDingTalkAtPersonInventory,
   type SessionInventory,
 } from "./client.js";
+export type { BulkAddItem, BulkAddOptions, BulkAddResult } from "./bulk.js";
 export { parseZStackDate, type ZStackAuthOptions } from "./auth.js";
 export { ZStackApiError, ZStackAuthenticationError, type ZStackErrorObject } from "./errors.js";
 export { errorCatalog, type ErrorCode, type KnownErrorCode } from "./generated/error-codes.js";
