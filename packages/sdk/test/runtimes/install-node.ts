@@ -25,10 +25,14 @@ export async function installNode(version: string): Promise<string> {
   try {
     // The outer `npm test` sets npm_config_* (workspace, prefix, …) that must not steer this install.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_")));
-    await run("npm", ["install", "--prefix", staging, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel=error", `node@${version}`], {
-      env,
-      timeout: 240_000,
-    });
+    const args = ["install", "--prefix", staging, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel=error", `node@${version}`];
+    // One more try after a failure: a registry download that stalls (seen once while other npm
+    // processes held the shared cache) usually goes through at once the second time.
+    try {
+      await run("npm", args, { env, timeout: 150_000 });
+    } catch {
+      await run("npm", args, { env, timeout: 150_000 });
+    }
     const staged = join(staging, "node_modules", "node", "bin", "node");
     if (!(await reports(staged, version))) throw new Error(`npm installed node@${version}, but its binary does not report v${version}`);
     rmSync(dir, { recursive: true, force: true });
