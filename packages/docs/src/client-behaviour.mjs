@@ -32,7 +32,7 @@ const PLANS = {
     answer: (e) => ({ status: e.status, body: { error: { code: e.code, description: e.meaning, details: e.meaning } } }),
     target: (operationId, e) => (e.arrivesAt === "poll" ? "getApiJobResult" : operationId),
     warmUp: (c) => c.queryDingTalkAtPersons({ limit: 1 }),
-    client: (sb) => createZStackClient({ ...sb.config.zstack, retry: FAST_RETRY, poll: { initialIntervalMs: 1, maxIntervalMs: 2 } }),
+    client: (sb) => createZStackClient({ ...sb.config.zstack, retry: FAST_RETRY, poll: { initialIntervalMs: 5, maxIntervalMs: 10 } }),
     calls: (sb) => {
       const f = sb.fixtures.zstack;
       const endpointUuid = f.dingTalkEndpoints[0].uuid;
