@@ -2,7 +2,6 @@ import {
   ApiError,
   AuthenticationError,
   NetworkError,
-  ResponseShapeError,
   SignalBridgeError,
   TimeoutError,
   ValidationError,

@@ -10,7 +10,7 @@ import {
 } from "@signalbridge/bamboocloud-eiam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { createEiamSimulator, type EiamSimulatorOptions } from "../src/eiam/simulator.js";
+import { createEiamSimulator } from "../src/eiam/simulator.js";
 import { ManualClock } from "../src/kit/clock.js";
 import { startVendorServer, type VendorServer } from "../src/kit/server.js";
 

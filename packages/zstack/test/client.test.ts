@@ -89,7 +89,7 @@ describe("login and session", () => {
 
   it("a sync call answered ID.1001 logs in again once and re-sends", async () => {
     fake = await fakeZStack({
-      other: (req, n) => (n === 0 ? { status: 503, body: vendorError("ID.1001", "Session expired") } : { body: { inventories: [] } }),
+      other: (_req, n) => (n === 0 ? { status: 503, body: vendorError("ID.1001", "Session expired") } : { body: { inventories: [] } }),
     });
     const zs = client(fake.server.url);
     await expect(zs.queryDingTalkAtPersons()).resolves.toEqual({ inventories: [] });
