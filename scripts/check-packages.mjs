@@ -11,7 +11,7 @@
  *     that file is refused (TS1479, the error the README explains) and the import() form
  *     (scripts/consumer/cjs/) type-checks and runs instead.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";

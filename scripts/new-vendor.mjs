@@ -22,7 +22,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -159,7 +159,7 @@ async function plan(args) {
     dependencies: { "@signalbridge/core": corePkg.version, "openapi-fetch": corePkg.dependencies["openapi-fetch"] },
     devDependencies: { "@signalbridge/testkit": testkitPkg.version, yaml: yamlVersion },
   };
-  files.set(`${packageDir}/package.json`, JSON.stringify(packageJson, null, 2) + "\n");
+  files.set(`${packageDir}/package.json`, `${JSON.stringify(packageJson, null, 2)}\n`);
   const walk = (rel) =>
     readdirSync(join(TEMPLATE, rel), { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? walk(`${rel}/${e.name}`) : [`${rel}/${e.name}`],
@@ -214,7 +214,7 @@ function addWorkspace(text, pkg, packageDir) {
   if (!m) throw new Error("package.json: no workspaces array");
   const indent = /\n(\s*)"/.exec(m[2])?.[1] ?? "    ";
   const close = /\n(\s*)$/.exec(m[2])?.[1] ?? "  ";
-  const body = workspaces.map((w) => `\n${indent}${JSON.stringify(w)}`).join(",") + `\n${close}`;
+  const body = `${workspaces.map((w) => `\n${indent}${JSON.stringify(w)}`).join(",")}\n${close}`;
   const out = text.slice(0, m.index) + m[1] + body + m[3] + text.slice(m.index + m[0].length);
   if (JSON.stringify(JSON.parse(out)) !== JSON.stringify({ ...pkg, workspaces })) {
     throw new Error("package.json: could not add the workspace without changing anything else");

@@ -62,6 +62,6 @@ const results = {
 for (const [i, [name, run]] of chosen.entries()) results[name] = await step(i + 2, `bench ${name}`, run);
 
 mkdirSync(dirname(file), { recursive: true });
-writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(JSON.stringify(results, null, 2));
 console.error(`\nwritten to ${relative(process.cwd(), file)}${save ? "" : " (not tracked; --save writes bench-results/latest.json)"}`);

@@ -32,7 +32,7 @@ export async function generateVendor(vendor, outRoot = ROOT) {
 
   // 1. Types: openapi-typescript's `paths` and `components`.
   const ast = await openapiTS(pathToFileURL(specPath), { alphabetize: false, exportType: false });
-  const files = { "schema.ts": header(vendor.spec) + "/* eslint-disable */\n" + astToString(ast) };
+  const files = { "schema.ts": `${header(vendor.spec)}/* eslint-disable */\n${astToString(ast)}` };
 
   // 2. Validators (schema tables read by core's compileSchema) and the operation table.
   const schemas = {};

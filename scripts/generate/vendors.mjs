@@ -9,5 +9,5 @@ export const VENDORS = [
 ];
 
 export function vendorByPackageDir(dirName) {
-  return VENDORS.find((v) => v.packageDir.endsWith("/" + dirName));
+  return VENDORS.find((v) => v.packageDir.endsWith(`/${dirName}`));
 }

@@ -39,7 +39,7 @@ describe("token cache", () => {
     await Promise.all(Array.from({ length: 10 }, () => c.sendInSiteNotice(NOTICE)));
     expect(tokenCalls(slow)).toHaveLength(1);
     expect(businessCalls(slow)).toHaveLength(10);
-    for (const r of businessCalls(slow)) expect(r.headers["authorization"]).toBe("Bearer slow-token-1");
+    for (const r of businessCalls(slow)) expect(r.headers.authorization).toBe("Bearer slow-token-1");
   });
 
   test("a missing expires_in means the documented 1800 s: the token is kept", async () => {
@@ -65,7 +65,7 @@ describe("token cache", () => {
     vi.setSystemTime(Date.now() + 101);
     await c.getInSiteNoticeSendResult("N");
     expect(tokenCalls(s)).toHaveLength(2);
-    expect(businessCalls(s)[2]!.headers["authorization"]).toBe(`Bearer ${s.issued[1]}`);
+    expect(businessCalls(s)[2]!.headers.authorization).toBe(`Bearer ${s.issued[1]}`);
   });
 
   test("tokenRefreshAheadMs is honoured", async () => {
@@ -90,8 +90,8 @@ describe("expired token answer (400 invalid_token)", () => {
     expect(sent).toEqual({ notice_id: "X" });
     const sends = businessCalls(s);
     expect(sends).toHaveLength(3);
-    expect(sends[1]!.headers["authorization"]).toBe(`Bearer ${s.issued[0]}`); // refused
-    expect(sends[2]!.headers["authorization"]).toBe(`Bearer ${s.issued[2]}`); // renewed
+    expect(sends[1]!.headers.authorization).toBe(`Bearer ${s.issued[0]}`); // refused
+    expect(sends[2]!.headers.authorization).toBe(`Bearer ${s.issued[2]}`); // renewed
     expect(tokenCalls(s)).toHaveLength(2);
   });
 
@@ -126,8 +126,8 @@ describe("expired token answer (400 invalid_token)", () => {
     const c = client(s, { accessToken: "given-but-stale-token" });
     await c.sendInSiteNotice(NOTICE);
     const sends = businessCalls(s);
-    expect(sends[0]!.headers["authorization"]).toBe("Bearer given-but-stale-token");
-    expect(sends[1]!.headers["authorization"]).toBe(`Bearer ${s.issued[1]}`);
+    expect(sends[0]!.headers.authorization).toBe("Bearer given-but-stale-token");
+    expect(sends[1]!.headers.authorization).toBe(`Bearer ${s.issued[1]}`);
     expect(tokenCalls(s)).toHaveLength(1);
   });
 

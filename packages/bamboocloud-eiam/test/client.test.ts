@@ -45,13 +45,13 @@ describe("sendInSiteNotice on the wire", () => {
     const [token, send] = s.requests;
     expect(token!.method).toBe("POST");
     expect(token!.rawPath).toBe(TOKEN_PATH);
-    expect(token!.headers["authorization"]).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64")}`);
+    expect(token!.headers.authorization).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64")}`);
     expect(token!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(token!.body).toBe("grant_type=client_credentials");
 
     expect(send!.method).toBe("POST");
     expect(send!.rawPath).toBe(SEND_PATH);
-    expect(send!.headers["authorization"]).toBe(`Bearer ${s.issued[0]}`);
+    expect(send!.headers.authorization).toBe(`Bearer ${s.issued[0]}`);
     expect(send!.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(send!.json()).toEqual(NOTICE);
   });
@@ -83,7 +83,7 @@ describe("sendInSiteNotice on the wire", () => {
     const c = createEiamClient({ baseUrl: s.url, accessToken: "given-token-1234" });
     await c.sendInSiteNotice(NOTICE);
     expect(tokenCalls(s)).toHaveLength(0);
-    expect(s.requests[0]!.headers["authorization"]).toBe("Bearer given-token-1234");
+    expect(s.requests[0]!.headers.authorization).toBe("Bearer given-token-1234");
   });
 
   test("per-call headers are sent; auth and content type stay the vendor's", async () => {
@@ -103,7 +103,7 @@ describe("getInSiteNoticeSendResult on the wire", () => {
     const get = businessCalls(s)[0]!;
     expect(get.method).toBe("GET");
     expect(get.rawPath).toBe(resultPath("20220809161411767-9524-8618BA3BB"));
-    expect(get.headers["authorization"]).toBe(`Bearer ${s.issued[0]}`);
+    expect(get.headers.authorization).toBe(`Bearer ${s.issued[0]}`);
     expect(get.body).toBe("");
   });
 
@@ -390,7 +390,7 @@ describe("retries and failures", () => {
     });
     await client(s).getInSiteNoticeSendResult("N");
     expect(tokenCalls(s)).toHaveLength(2);
-    expect(businessCalls(s)[0]!.headers["authorization"]).toBe("Bearer tok-after-503");
+    expect(businessCalls(s)[0]!.headers.authorization).toBe("Bearer tok-after-503");
   });
 
   test("connection refused: NetworkError that says nothing was sent", async () => {
@@ -471,7 +471,7 @@ describe("raw client", () => {
     const bad = await c.raw.POST("/api/v2/tenant/notice/insite/asyncSend", { body: { ...NOTICE, title: "" } });
     expect(bad.error).toEqual({ error_code: "NOTICE.0004", error_msg: "x" });
     expect(bad.response.status).toBe(400);
-    for (const r of businessCalls(s)) expect(r.headers["authorization"]).toBe(`Bearer ${s.issued[0]}`);
+    for (const r of businessCalls(s)) expect(r.headers.authorization).toBe(`Bearer ${s.issued[0]}`);
   });
 
   test("accessToken() exposes the cached token", async () => {

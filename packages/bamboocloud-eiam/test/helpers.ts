@@ -38,7 +38,7 @@ export async function startEiam(
       else body.expires_in = 1799;
       return { body };
     }
-    const auth = request.headers["authorization"] ?? "";
+    const auth = request.headers.authorization ?? "";
     if (issued.length && auth !== `Bearer ${issued[issued.length - 1]}`) {
       return { status: 400, body: { error: "invalid_token", error_description: `Access token expired:${auth.slice(7)}` } };
     }

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, test } from "vitest";
 import {
   createEiamClient,
-  EiamApiError,
+  type EiamApiError,
   type EiamClient,
   type ErrorCode,
   type InSiteNoticeStatus,

@@ -1,6 +1,6 @@
 import type { Client } from "openapi-fetch";
 import { checkBaseUrl } from "./base-url.js";
-import { ApiError, ConfigurationError, ResponseShapeError, ValidationError, sealError, type Violation } from "./errors.js";
+import { type ApiError, ConfigurationError, ResponseShapeError, ValidationError, sealError, type Violation } from "./errors.js";
 import { headerViolations } from "./headers.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./read-body.js";
 import { createRawClient, sendInit, type SendInit } from "./openapi-fetch-adapter.js";

@@ -84,7 +84,7 @@ export function sealError<T>(error: T, redactor: Redactor): T {
   e.message = redactor.scrubText(error.message);
   if (typeof error.stack === "string") e.stack = redactor.scrubText(error.stack);
   for (const key of Object.keys(e)) e[key] = redactor.redactValue(e[key]);
-  if (Object.prototype.hasOwnProperty.call(e, "cause")) {
+  if (Object.hasOwn(e, "cause")) {
     Object.defineProperty(e, "cause", { value: redactor.redactValue(e.cause), enumerable: false, writable: true, configurable: true });
   }
   owners.set(error, redactor);

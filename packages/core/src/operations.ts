@@ -27,7 +27,7 @@ export function createOperationMatcher(table: OperationTable): (method: string, 
   const compiled = Object.values(table).map((op) => ({
     op,
     re: new RegExp(
-      "^" + op.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+") + "/?$",
+      `^${op.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+")}/?$`,
     ),
   }));
   return (method, pathname) => compiled.find((c) => c.op.method === method && c.re.test(pathname))?.op;

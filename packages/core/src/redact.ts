@@ -304,7 +304,7 @@ export class Redactor {
       const platform = typeof DOMException !== "undefined" && v instanceof DOMException;
       const copy = Object.create(platform ? Error.prototype : (Object.getPrototypeOf(v) as object)) as Record<string, unknown>;
       for (const key of ["name", "message"]) {
-        if (Object.prototype.hasOwnProperty.call(v, key)) continue;
+        if (Object.hasOwn(v, key)) continue;
         let text: unknown;
         try {
           text = (v as unknown as Record<string, unknown>)[key];

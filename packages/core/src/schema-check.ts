@@ -30,7 +30,7 @@ function typeOk(type: string, v: unknown): boolean {
 /** JSON equality as Ajv has it (key order does not matter; NaN equals NaN), for enum, const, uniqueItems. */
 function equal(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return a !== a && b !== b;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!equal(a[i], b[i])) return false;
@@ -39,7 +39,7 @@ function equal(a: unknown, b: unknown): boolean {
   if (Array.isArray(b)) return false;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) if (!Object.prototype.hasOwnProperty.call(b, key) || !equal((a as any)[key], (b as any)[key])) return false;
+  for (const key of keys) if (!Object.hasOwn(b, key) || !equal((a as any)[key], (b as any)[key])) return false;
   return true;
 }
 

@@ -59,7 +59,7 @@ export function assertValid(
 function ruleFor(schemaPath: string, messages: RuleMessages): { path: string; message: string } | undefined {
   let best: { path: string; message: string } | undefined;
   for (const path in messages) {
-    if ((schemaPath === path || schemaPath.startsWith(path + "/")) && (!best || path.length > best.path.length)) {
+    if ((schemaPath === path || schemaPath.startsWith(`${path}/`)) && (!best || path.length > best.path.length)) {
       best = { path, message: messages[path]! };
     }
   }
@@ -114,11 +114,11 @@ function describe(err: SchemaError, data: unknown): Violation {
   let text: string;
   switch (err.keyword) {
     case "required":
-      path += "/" + String(p.missingProperty);
+      path += `/${String(p.missingProperty)}`;
       text = "is required";
       break;
     case "additionalProperties":
-      path += "/" + String(p.additionalProperty);
+      path += `/${String(p.additionalProperty)}`;
       text = "is not a field of this request (check its spelling against the vendor's docs)";
       break;
     case "maxLength":
@@ -152,7 +152,7 @@ function describe(err: SchemaError, data: unknown): Violation {
       text = `must match the pattern ${String(p.pattern)} (got ${sizeOf(value)})`;
       break;
     case "propertyNames":
-      path += "/" + String(p.propertyName);
+      path += `/${String(p.propertyName)}`;
       text = "is not an allowed key here";
       break;
     case "maximum":

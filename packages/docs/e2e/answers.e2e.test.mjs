@@ -40,7 +40,7 @@ async function expectRowShown(page, id) {
     .poll(() =>
       page.evaluate((rowId) => {
         const row = document.getElementById(rowId);
-        if (!row || !row.matches(":target")) return "not the target";
+        if (!row?.matches(":target")) return "not the target";
         const r = row.getBoundingClientRect();
         const header = document.querySelector(".sb-header").getBoundingClientRect().bottom;
         return r.top >= header - 1 && r.top < innerHeight ? "shown" : `top ${r.top}, header ${header}`;
@@ -52,7 +52,7 @@ async function expectRowShown(page, id) {
 describe("1. error codes", () => {
   test("every code of every vendor is on errors.html, visible without clicking, with status, meaning, vendor text and client behaviour", async () => {
     const { page, log } = await openTab();
-    await page.goto(docs.url + "errors.html");
+    await page.goto(`${docs.url}errors.html`);
     const text = await page.locator("main").innerText();
     for (const v of site) {
       for (const e of errorCodesOf(v)) {
@@ -261,7 +261,7 @@ describe("3. one search across all vendors", () => {
 
   test("a hit opens the operation on another vendor's reference, and Ctrl+K focuses the search", async () => {
     const { page, log } = await openTab();
-    await page.goto(docs.url + "zstack.html");
+    await page.goto(`${docs.url}zstack.html`);
     await waitForRedoc(page);
     await page.keyboard.press("Control+K");
     expect(await page.evaluate(() => document.activeElement?.closest(".sb-search") !== null)).toBe(true);
@@ -336,7 +336,7 @@ describe("5. landing page and reference details", () => {
         const out = [];
         for (const block of document.querySelectorAll('[data-component-name="CodeBlock/CodeBlock"]')) {
           const pre = block.querySelector("pre");
-          if (!pre || !pre.offsetParent) continue;
+          if (!pre?.offsetParent) continue;
           const p = pre.getBoundingClientRect();
           // The block's controls (copy, expand/collapse all); the +/- toggles inside JSON samples are part of the code.
           for (const b of block.querySelectorAll('[data-component-name="CodeBlock/CodeBlockControls"] button, [data-testid="copy-button"]')) {

@@ -88,7 +88,7 @@ async function build() {
   texts.push(searchIndex);
   const font = await cjkFontFaces(cjkCharacters(texts));
   if (font.missing.length) throw new Error(`docs build failed, no glyph in the CJK font for: ${font.missing.join(" ")}`);
-  await writeFile(join(DIST_DIR, "assets", "site.css"), (await readFile(join(DOCS_DIR, "src", "site.css"), "utf8")) + "\n" + font.css);
+  await writeFile(join(DIST_DIR, "assets", "site.css"), `${await readFile(join(DOCS_DIR, "src", "site.css"), "utf8")}\n${font.css}`);
 
   let bytes = 0;
   for (const file of await readdir(DIST_DIR, { recursive: true })) {

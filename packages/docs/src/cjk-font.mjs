@@ -81,7 +81,7 @@ export async function cjkFontFaces(chars) {
     );
   }
   const header = `/* ${CJK_FONT.name} (${CJK_FONT.licence}, ${CJK_FONT.licenceUrl}), from ${CJK_FONT.package}, subset to the ${chars.length - missing.length} CJK characters of this site. */`;
-  return { css: [header, ...rules].join("\n") + "\n", bytes, glyphs: chars.length - missing.length, missing };
+  return { css: `${[header, ...rules].join("\n")}\n`, bytes, glyphs: chars.length - missing.length, missing };
 }
 
 /** The licence of the font the site ships (every page that has a footer says it). */

@@ -76,7 +76,7 @@ const PLANS = {
     target: (operationId) => operationId,
     warmUp: (c) => c.accessToken(),
     client: (sb) => createEnosClient({ ...sb.config.enos, allowInsecureHttp: true, retry: FAST_RETRY }),
-    calls: (sb) => {
+    calls: (_sb) => {
       const rule = { ruleName: "probe", messageRule: { mark1: ["probe"] }, isEnable: 1 };
       return {
         createMessageRules: (c) => c.createMessageRules({ rules: [rule] }),

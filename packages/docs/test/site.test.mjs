@@ -117,7 +117,7 @@ describe("serveDocs", () => {
   });
 
   test("HEAD answers without a body, other methods get 405", async () => {
-    const head = await fetch(docs.url + "index.html", { method: "HEAD" });
+    const head = await fetch(`${docs.url}index.html`, { method: "HEAD" });
     expect(head.status).toBe(200);
     expect(Number(head.headers.get("content-length"))).toBeGreaterThan(1000);
     const post = await fetch(docs.url, { method: "POST" });

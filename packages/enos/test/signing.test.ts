@@ -15,7 +15,7 @@ describe("gateway signing", () => {
   });
 
   it("paramsData sorts the query by name as k1v1k2v2k3v3 and appends the raw body", () => {
-    expect(paramsDataOf(DOC_URL, DOC_BODY)).toBe("k1v1k2v2k3v3" + DOC_BODY);
+    expect(paramsDataOf(DOC_URL, DOC_BODY)).toBe(`k1v1k2v2k3v3${DOC_BODY}`);
     expect(paramsDataOf("https://h/p?orgId=o1", "{}")).toBe("orgIdo1{}");
     expect(paramsDataOf("https://h/p", undefined)).toBe("");
   });
@@ -25,7 +25,7 @@ describe("gateway signing", () => {
   });
 
   it("the doc's worked example, recomputed independently", async () => {
-    const signData = "xxxxaaaxxxx" + "k1v1k2v2k3v3" + DOC_BODY + "1572574909697" + "xxxappSecretxxx";
+    const signData = `xxxxaaaxxxxk1v1k2v2k3v3${DOC_BODY}1572574909697xxxappSecretxxx`;
     const ours = await signatureOf("xxxxaaaxxxx", paramsDataOf(DOC_URL, DOC_BODY), "1572574909697", "xxxappSecretxxx");
     expect(ours).toBe(sha256(signData));
     expect(ours).toMatch(/^[0-9a-f]{64}$/);
@@ -41,6 +41,6 @@ describe("gateway signing", () => {
 
   it("signs non-ASCII bodies over their UTF-8 bytes", async () => {
     const body = '{"ruleName":"站点告警"}';
-    expect(await signatureOf("t", paramsDataOf("https://h/p?orgId=o", body), "1", "s")).toBe(sha256("torgIdo" + body + "1s"));
+    expect(await signatureOf("t", paramsDataOf("https://h/p?orgId=o", body), "1", "s")).toBe(sha256(`torgIdo${body}1s`));
   });
 });

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { CONTROL_PREFIX, CONTROL_TOKEN_HEADER } from "./kit/control.js";
 import { isLoopbackHost } from "./kit/host.js";
-import { startSandbox } from "./index.js";
+import { startSandbox, type Sandbox } from "./index.js";
 
 const USAGE = `signalbridge-sandbox: local simulators of the ZStack Cloud, Bamboo Cloud EIAM and EnOS APIs
 
@@ -51,12 +51,12 @@ function listenProblem(error: unknown, host: string, port: number): string | und
   }
 }
 
+const OPTIONS = { port: { type: "string" }, host: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+
 async function main(): Promise<void> {
-  let values;
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
   try {
-    ({ values } = parseArgs({
-      options: { port: { type: "string" }, host: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    }));
+    ({ values } = parseArgs({ options: OPTIONS }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(EXIT.usage);
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       `signalbridge-sandbox: warning: --host ${host} is not loopback: anyone who can reach this machine can call the simulators with their fixed, published credentials (the control plane still needs the token)`,
     );
   }
-  let sandbox;
+  let sandbox: Sandbox;
   try {
     sandbox = await startSandbox({ port, host });
   } catch (error) {

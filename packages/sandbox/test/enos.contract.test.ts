@@ -42,7 +42,7 @@ function tokenBody(ts = Date.now(), key = sim.credentials.appKey, secret = sim.c
 async function signedPost(path: string, body: string, init: { token: string; orgId?: string; timestamp?: number; contentType?: string; sigOverride?: string }) {
   const orgId = init.orgId ?? F().orgId;
   const ts = String(init.timestamp ?? Date.now());
-  const sig = init.sigOverride ?? sha256(init.token + "orgId" + orgId + body + ts + sim.credentials.appSecret);
+  const sig = init.sigOverride ?? sha256(`${init.token}orgId${orgId}${body}${ts}${sim.credentials.appSecret}`);
   return fetch(`${server.url}${path}?orgId=${encodeURIComponent(orgId)}`, {
     method: "POST",
     headers: { "content-type": init.contentType ?? "application/json", "apim-accesstoken": init.token, "apim-timestamp": ts, "apim-signature": sig },
@@ -204,7 +204,7 @@ describe("EnOS simulator: token service and gateway", () => {
     expect(unknown.status).toBe(401);
     expect(await unknown.json()).toEqual({ message: "Invalid authentication credentials", apim_status: 4012 });
     // the body is signed byte for byte: the same JSON with other whitespace is refused
-    const sig = sha256(token + "orgId" + F().orgId + body + "1" + sim.credentials.appSecret);
+    const sig = sha256(`${token}orgId${F().orgId}${body}1${sim.credentials.appSecret}`);
     expect((await signedPost(path, '{ "ruleIds": [] }', { token, timestamp: 1, sigOverride: sig })).status).toBe(401);
     const none = await fetch(`${server.url}${path}?orgId=${F().orgId}`, { method: "POST", headers: { "content-type": "application/json" }, body });
     expect(none.status).toBe(401);

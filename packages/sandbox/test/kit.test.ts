@@ -194,7 +194,7 @@ describe("sandbox kit", () => {
       server = await startVendorServer(simulator);
       const { clientId, clientSecret } = simulator.credentials;
       const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
-      const tokenAnswer = await fetch(server.url + "/api/v2/tenant/token", {
+      const tokenAnswer = await fetch(`${server.url}/api/v2/tenant/token`, {
         method: "POST",
         headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" },
         body: "grant_type=client_credentials",

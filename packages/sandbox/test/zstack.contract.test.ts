@@ -141,7 +141,7 @@ describe("ZStack simulator: parameter errors arrive at poll time (202, then 503)
   it.each([
     ["a bare phone number", { phoneNumber: "18988887777" }, "SYS.1007", /invalid phone number\[18988887777\], the DingDing phone number is like \+86-12388889999/],
     ["a missing phone number", { phoneNumber: undefined }, "SYS.1007", /field\[phoneNumber\] .* is mandatory/],
-    ["a phone number over 64 characters", { phoneNumber: "+86-" + "1".repeat(61) }, "SYS.1007", /exceeds max length/],
+    ["a phone number over 64 characters", { phoneNumber: `+86-${"1".repeat(61)}` }, "SYS.1007", /exceeds max length/],
     ["a remark over 128 characters", { remark: "r".repeat(129) }, "SYS.1007", /field\[remark\].*exceeds max length/],
     ["an unknown endpoint", { endpointUuid: "0123456789abcdef0123456789abcdef" }, "SYS.1003", /invalid field\[endpointUuid\]/],
     ["an unknown tag", { tagUuids: ["ffffffffffffffffffffffffffffffff"] }, "SYS.1003", /tagUuids/],
@@ -253,7 +253,7 @@ describe("ZStack simulator: sessions", () => {
         body: JSON.stringify({ logInByAccount: { accountName: "admin", password: sha512(short.credentials.auth.password) } }),
       });
       const inv = ((await r.json()) as any).inventory;
-      const t = (d: string) => Date.parse(d.replace(/ ([AP]M)$/, " $1") + " UTC");
+      const t = (d: string) => Date.parse(`${d.replace(/ ([AP]M)$/, " $1")} UTC`);
       expect(t(inv.expiredDate) - t(inv.createDate)).toBe(60_000);
     } finally {
       await s2.close();

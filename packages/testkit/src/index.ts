@@ -108,7 +108,7 @@ export async function refusedUrl(): Promise<string> {
 export function recordingLogger() {
   const lines: string[] = [];
   const push = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push(`${level} ${message}${fields ? " " + JSON.stringify(fields) : ""}`);
+    lines.push(`${level} ${message}${fields ? ` ${JSON.stringify(fields)}` : ""}`);
   };
   return { lines, logger: { debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") } };
 }

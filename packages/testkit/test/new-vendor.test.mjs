@@ -243,7 +243,7 @@ describe(`new-vendor ${KEY}`, () => {
     expect(ok.stdout).toContain("generated code is up to date (4 vendors)");
     const file = join(copy, PKG, "src", "generated", "operations.ts");
     const text = readFileSync(file, "utf8");
-    writeFileSync(file, text + "// edited by hand\n");
+    writeFileSync(file, `${text}// edited by hand\n`);
     try {
       const drift = run(process.execPath, ["scripts/check-generated.mjs"]);
       expect(drift.status).toBe(1);

@@ -57,7 +57,7 @@ describe("session lifetime", () => {
     const zs = createZStackClient({ baseUrl: `${server.url}/zstack`, auth: { accountName: "admin", password: "pw-short" }, logger: silent });
     await zs.queryDingTalkAtPersons();
     await zs.queryDingTalkAtPersons();
-    const auths = server.requests.filter((r) => !r.pathname.endsWith("/login")).map((r) => r.headers["authorization"]);
+    const auths = server.requests.filter((r) => !r.pathname.endsWith("/login")).map((r) => r.headers.authorization);
     // A 30 s session is renewed halfway through its life, not before every call.
     expect(auths).toEqual(["OAuth s-short-0001", "OAuth s-short-0001"]);
     expect(server.requests.filter((r) => r.pathname.endsWith("/login"))).toHaveLength(1);
@@ -108,17 +108,17 @@ describe("AccessKey signature", () => {
       [query!, "/v1/sns/application-endpoints/ding-talk/at-persons"],
       [del!, `/v1/sns/application-endpoints/ding-talk/${ENDPOINT}/at-persons/+86-18988887777`],
     ] as const) {
-      const date = req.headers["date"]!;
+      const date = req.headers.date!;
       expect(date).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} CST$/);
       const expected = hmacSha1("ak-secret-0001", `${req.method}\n${date}\n${uri}`);
-      expect(req.headers["authorization"]).toBe(`ZStack AKID-0001:${expected}`);
+      expect(req.headers.authorization).toBe(`ZStack AKID-0001:${expected}`);
       // wall-clock time in Asia/Shanghai (UTC+8, no DST), parsed back as if UTC
       const m = /, (\d{2}) (\w{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2})/.exec(date)!;
       const wall = Date.parse(`${m[2]} ${m[1]}, ${m[3]} ${m[4]}:${m[5]}:${m[6]} UTC`);
       expect(Math.abs(wall - 8 * 3_600_000 - Date.now())).toBeLessThan(5_000);
     }
     // the job resource is not authenticated
-    expect(poll!.headers["authorization"]).toBeUndefined();
-    expect(poll!.headers["date"]).toBeUndefined();
+    expect(poll!.headers.authorization).toBeUndefined();
+    expect(poll!.headers.date).toBeUndefined();
   });
 });

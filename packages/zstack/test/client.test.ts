@@ -47,10 +47,10 @@ describe("login and session", () => {
     expect(more).toHaveLength(0);
     expect(login!.method).toBe("PUT");
     expect(login!.pathname).toBe("/zstack/v1/accounts/login");
-    expect(login!.headers["authorization"]).toBeUndefined();
+    expect(login!.headers.authorization).toBeUndefined();
     expect(login!.headers["content-type"]).toMatch(/^application\/json/);
     expect(login!.json()).toEqual({ logInByAccount: { accountName: ACCOUNT, password: PASSWORD_SHA512 } });
-    for (const q of fake.others()) expect(q.headers["authorization"]).toBe(`OAuth ${fake.sessions[0]}`);
+    for (const q of fake.others()) expect(q.headers.authorization).toBe(`OAuth ${fake.sessions[0]}`);
   });
 
   it("logs in once for any number of concurrent calls", async () => {
@@ -95,8 +95,8 @@ describe("login and session", () => {
     await expect(zs.queryDingTalkAtPersons()).resolves.toEqual({ inventories: [] });
     expect(fake.logins()).toHaveLength(2);
     const [first, second] = fake.others();
-    expect(first!.headers["authorization"]).toBe(`OAuth ${fake.sessions[0]}`);
-    expect(second!.headers["authorization"]).toBe(`OAuth ${fake.sessions[1]}`);
+    expect(first!.headers.authorization).toBe(`OAuth ${fake.sessions[0]}`);
+    expect(second!.headers.authorization).toBe(`OAuth ${fake.sessions[1]}`);
   });
 
   it("ID.1001 twice in a row is an AuthenticationError after one renewal", async () => {
@@ -116,7 +116,7 @@ describe("login and session", () => {
     expect(err).toBeInstanceOf(ZStackAuthenticationError);
     expect(fake.logins()).toHaveLength(0);
     expect(fake.others()).toHaveLength(1);
-    expect(fake.others()[0]!.headers["authorization"]).toBe("OAuth given-session-0001");
+    expect(fake.others()[0]!.headers.authorization).toBe("OAuth given-session-0001");
   });
 
   it("validateSession and logOut address the session in the path, without Authorization", async () => {
@@ -134,7 +134,7 @@ describe("login and session", () => {
       `GET /zstack/v1/accounts/sessions/${session}/valid`,
       `DELETE /zstack/v1/accounts/sessions/${session}`,
     ]);
-    for (const r of reqs) expect(r.headers["authorization"]).toBeUndefined();
+    for (const r of reqs) expect(r.headers.authorization).toBeUndefined();
     // after logOut the next call logs in again
     await zs.queryDingTalkAtPersons();
     expect(fake.logins()).toHaveLength(2);
@@ -159,7 +159,7 @@ describe("addDingTalkAtPerson on the wire", () => {
     expect(again).toHaveLength(0);
     expect(submit!.method).toBe("POST");
     expect(submit!.pathname).toBe(AT);
-    expect(submit!.headers["authorization"]).toBe(`OAuth ${fake.sessions[0]}`);
+    expect(submit!.headers.authorization).toBe(`OAuth ${fake.sessions[0]}`);
     expect(submit!.headers["content-type"]).toMatch(/^application\/json/);
     expect(submit!.headers["x-job-uuid"]).toMatch(HEX32);
     expect(submit!.json()).toEqual({
@@ -172,7 +172,7 @@ describe("addDingTalkAtPerson on the wire", () => {
       // the location named the management node's internal IP; the client polled the configured base URL
       expect(p.method).toBe("GET");
       expect(p.pathname).toBe(`/zstack/v1/api-jobs/${submit!.headers["x-job-uuid"]}`);
-      expect(p.headers["authorization"]).toBeUndefined();
+      expect(p.headers.authorization).toBeUndefined();
     }
   });
 
@@ -205,8 +205,8 @@ describe("addDingTalkAtPerson on the wire", () => {
     const [a, b] = fake.submits();
     expect(fake.submits()).toHaveLength(2);
     expect(fake.logins()).toHaveLength(2);
-    expect(a!.headers["authorization"]).toBe(`OAuth ${fake.sessions[0]}`);
-    expect(b!.headers["authorization"]).toBe(`OAuth ${fake.sessions[1]}`);
+    expect(a!.headers.authorization).toBe(`OAuth ${fake.sessions[0]}`);
+    expect(b!.headers.authorization).toBe(`OAuth ${fake.sessions[1]}`);
     expect(a!.headers["x-job-uuid"]).not.toBe(b!.headers["x-job-uuid"]);
     expect(b!.body).toBe(a!.body);
   });
@@ -412,7 +412,7 @@ describe("updateDingTalkAtPerson / removeDingTalkAtPerson on the wire", () => {
       `/zstack/v1/sns/application-endpoints/ding-talk/${ENDPOINT}/at-persons/%2B86-18988887777?deleteMode=Enforcing&systemTags=a%3A%3A1&systemTags=b%3A%3A2`,
     );
     expect(del!.body).toBe("");
-    expect(del!.headers["authorization"]).toBe(`OAuth ${fake.sessions[0]}`);
+    expect(del!.headers.authorization).toBe(`OAuth ${fake.sessions[0]}`);
     expect(fake.polls()).toHaveLength(2);
   });
 
@@ -535,7 +535,7 @@ describe("secrets", () => {
     const { lines, logger } = recordingLogger();
     const zs = client(extra.url, { logger, logLevel: "debug", auth: { accessKeyId: "AKID0001", accessKeySecret: "very-secret-value" } });
     await zs.queryDingTalkAtPersons();
-    const signature = extra.requests[0]!.headers["authorization"]!.split(":")[1]!;
+    const signature = extra.requests[0]!.headers.authorization!.split(":")[1]!;
     expect(lines.join("\n")).not.toContain("very-secret-value");
     expect(lines.join("\n")).not.toContain(signature);
   });

@@ -2,8 +2,8 @@
    window.SB_SEARCH_INDEX (assets/search-index.js). Runs in the page; nothing is requested. Every
    word of the query must occur in an entry's title or text; title hits rank first. Snippets keep
    the text's spaces (the index stores one-line text) and mark the words found. */
-(function () {
-  "use strict";
+(() => {
+  
   var MAX = 12;
   var root = document.querySelector(".sb-search");
   var index = window.SB_SEARCH_INDEX || [];
@@ -19,15 +19,15 @@
   }
   function mark(text, words) {
     if (!words.length) return escapeHtml(text);
-    var re = new RegExp("(" + words.map(escapeRegExp).join("|") + ")", "gi");
-    return text.split(re).map(function (part, i) { return i % 2 ? "<mark>" + escapeHtml(part) + "</mark>" : escapeHtml(part); }).join("");
+    var re = new RegExp(`(${words.map(escapeRegExp).join("|")})`, "gi");
+    return text.split(re).map((part, i) => i % 2 ? `<mark>${escapeHtml(part)}</mark>` : escapeHtml(part)).join("");
   }
   /* Around the first hit: whole words, about 160 characters. */
   function snippet(text, words) {
     var lower = text.toLowerCase();
     var at = -1;
     for (var i = 0; i < words.length && at < 0; i++) at = lower.indexOf(words[i]);
-    if (at < 0 || text.length <= 160) return mark(text.length > 160 ? text.slice(0, 159) + "…" : text, words);
+    if (at < 0 || text.length <= 160) return mark(text.length > 160 ? `${text.slice(0, 159)}…` : text, words);
     var start = Math.max(0, text.lastIndexOf(" ", Math.max(0, at - 60)) + 1);
     var end = text.indexOf(" ", Math.min(text.length, start + 160));
     var cut = text.slice(start, end < 0 ? text.length : end);
@@ -40,7 +40,7 @@
     for (var i = 0; i < index.length; i++) {
       var e = index[i];
       var title = e.title.toLowerCase();
-      var hay = title + " " + e.text.toLowerCase() + " " + e.vendor.toLowerCase() + " " + e.kind;
+      var hay = `${title} ${e.text.toLowerCase()} ${e.vendor.toLowerCase()} ${e.kind}`;
       var all = true;
       for (var w = 0; w < words.length && all; w++) all = hay.indexOf(words[w]) >= 0;
       if (!all) continue;
@@ -52,7 +52,7 @@
       }
       hits.push({ e: e, score: score, order: i });
     }
-    hits.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    hits.sort((a, b) => b.score - a.score || a.order - b.order);
     return { words: words, hits: hits };
   }
   function render() {
@@ -64,16 +64,14 @@
     }
     var shown = r.hits.slice(0, MAX);
     list.innerHTML = shown.length
-      ? shown.map(function (h) {
-          return '<li><a href="' + escapeHtml(h.e.href) + '"><span class="sb-hit-kind">' + escapeHtml(h.e.vendor) + " · " + escapeHtml(h.e.kind) +
-            '</span><span class="sb-hit-title">' + mark(h.e.title, r.words) + '</span><span class="sb-hit-text">' + snippet(h.e.text, r.words) + "</span></a></li>";
-        }).join("") + (r.hits.length > MAX ? '<li class="sb-hit-more">' + (r.hits.length - MAX) + " more: add a word to narrow</li>" : "")
+      ? shown.map((h) => '<li><a href="' + escapeHtml(h.e.href) + '"><span class="sb-hit-kind">' + escapeHtml(h.e.vendor) + " · " + escapeHtml(h.e.kind) +
+            '</span><span class="sb-hit-title">' + mark(h.e.title, r.words) + '</span><span class="sb-hit-text">' + snippet(h.e.text, r.words) + "</span></a></li>").join("") + (r.hits.length > MAX ? `<li class="sb-hit-more">${r.hits.length - MAX} more: add a word to narrow</li>` : "")
       : '<li class="sb-hit-none">Nothing found in any vendor\u2019s operations, fields or error codes.</li>';
     list.hidden = false;
   }
   input.addEventListener("input", render);
   input.addEventListener("focus", render);
-  input.addEventListener("keydown", function (ev) {
+  input.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape") { input.value = ""; render(); }
     if (ev.key === "Enter") {
       var first = list.querySelector("a");
@@ -81,9 +79,9 @@
     }
   });
   /* A hit on the page already open only changes the hash: close the list. */
-  list.addEventListener("click", function () { setTimeout(function () { list.hidden = true; }, 0); });
+  list.addEventListener("click", () => { setTimeout(() => { list.hidden = true; }, 0); });
   /* Ctrl+K / ⌘K (Redoc's search shortcut) and "/" focus the site-wide search instead. */
-  document.addEventListener("keydown", function (ev) {
+  document.addEventListener("keydown", (ev) => {
     var typing = ev.target && /^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName);
     if (((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "k") || (ev.key === "/" && !typing)) {
       ev.preventDefault();
@@ -91,5 +89,5 @@
       input.focus();
     }
   }, true);
-  document.addEventListener("click", function (ev) { if (!root.contains(ev.target)) list.hidden = true; });
+  document.addEventListener("click", (ev) => { if (!root.contains(ev.target)) list.hidden = true; });
 })();

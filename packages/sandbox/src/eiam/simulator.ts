@@ -163,7 +163,7 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
     const form = isObject(request.body) && (request.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded") ? request.body : {};
     let id: string | undefined;
     let secret: string | undefined;
-    const auth = request.headers["authorization"] ?? "";
+    const auth = request.headers.authorization ?? "";
     if (/^basic /i.test(auth)) {
       const decoded = Buffer.from(auth.slice(6).trim(), "base64").toString("utf8");
       const colon = decoded.indexOf(":");
@@ -205,7 +205,7 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
 
   /** The resource server's bearer check: undefined when the token is good. */
   function checkBearer(request: SimRequest): SimReply | undefined {
-    const auth = request.headers["authorization"] ?? "";
+    const auth = request.headers.authorization ?? "";
     const m = /^bearer\s+(\S+)\s*$/i.exec(auth);
     // Inferred: the OAuth2 error list's answer for a missing token.
     if (!m) return oauth(400, "invalid_request", "The 'token' parameter is required.");

@@ -145,8 +145,8 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
 
   // ---- token service ----
   function issue(key: string, now: number): Token {
-    const value = "apim-" + randomBytes(16).toString("hex");
-    const token = { value, appKey: key, expiresAt: now + lifetimeMs, refreshToken: "rt-" + randomBytes(12).toString("hex") };
+    const value = `apim-${randomBytes(16).toString("hex")}`;
+    const token = { value, appKey: key, expiresAt: now + lifetimeMs, refreshToken: `rt-${randomBytes(12).toString("hex")}` };
     tokens.set(value, token);
     currentByAppKey.set(key, value);
     return token;
@@ -219,7 +219,7 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
 
   /** Who the call is recorded as: the Bearer token's user, else the app. */
   function actor(req: SimRequest, ou: string, appId: string): { id: string } | SimReply {
-    const auth = req.headers["authorization"];
+    const auth = req.headers.authorization;
     if (!auth) return { id: appId };
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     const user = m ? userTokens().get(m[1]!) : undefined;

@@ -80,7 +80,7 @@ export class SpecIndex {
           id: op.operationId,
           method: method.toUpperCase(),
           template,
-          regex: new RegExp("^" + template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "([^/]+)") + "/?$"),
+          regex: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "([^/]+)")}/?$`),
           pathNames,
           params,
           checkParams: paramAjv.compile({ type: "object", properties: groups }),
@@ -168,7 +168,7 @@ export class SpecIndex {
       if (!request.hasBody) {
         if (op.bodyRequired) violations.push({ in: "body", pointer: "", keyword: "required", params: { missingProperty: "body" } });
       } else if (!op.checkBody(request.body)) {
-        violations.push(...op.checkBody.errors!.map((e) => toViolation({ ...e, instancePath: "/body" + e.instancePath })));
+        violations.push(...op.checkBody.errors!.map((e) => toViolation({ ...e, instancePath: `/body${e.instancePath}` })));
       }
     }
     return violations;
@@ -199,7 +199,7 @@ export class SpecIndex {
   }
 
   #deref(schema: any): any {
-    return schema?.$ref ? { $ref: "spec" + schema.$ref } : schema;
+    return schema?.$ref ? { $ref: `spec${schema.$ref}` } : schema;
   }
 }
 
@@ -207,7 +207,7 @@ function toViolation(e: ErrorObject): SpecViolation {
   const [, part, ...rest] = e.instancePath.split("/");
   return {
     in: (part as SpecViolation["in"]) ?? "body",
-    pointer: rest.length ? "/" + rest.join("/") : "",
+    pointer: rest.length ? `/${rest.join("/")}` : "",
     keyword: e.keyword,
     params: e.params as Record<string, unknown>,
   };

@@ -35,7 +35,7 @@ const fieldValue = (p: AtPerson, field: string): string | number | undefined => 
   }
 };
 const like = (pattern: string) =>
-  new RegExp("^" + pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/%/g, ".*").replace(/_/g, ".") + "$", "s");
+  new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/%/g, ".*").replace(/_/g, ".")}$`, "s");
 
 function matches(ctx: ZStackContext, p: AtPerson, c: Condition): boolean {
   const actual = fieldValue(p, c.field);

@@ -10,7 +10,7 @@ import { fail, javaTrim, json, mandatory, MSG, newUuid, object, readBody, str, t
 
 /** The HTTP layer: a refusal, an AccessKey's account, or an OAuth session still to be checked. */
 export function authenticate(ctx: ZStackContext, req: SimRequest): Principal | { session: string } {
-  const header = req.headers["authorization"];
+  const header = req.headers.authorization;
   if (header === undefined) return { error: text(400, "missing header 'Authorization'") };
   const [scheme, ...rest] = header.split(" ");
   const credential = rest.join(" ").trim();
@@ -19,7 +19,7 @@ export function authenticate(ctx: ZStackContext, req: SimRequest): Principal | {
   // AccessKey (inferred order of the checks)
   const m = /^([^:\s]+):(\S+)$/.exec(credential);
   if (!m) return { error: text(400, "Invalid header[Authorization], it must be 'ZStack AccessKeyId:Signature'") };
-  const date = req.headers["date"];
+  const date = req.headers.date;
   if (date === undefined) return { error: text(400, "'Date' must be incuded in request header") };
   const wall = parseDateHeader(date);
   if (wall === undefined) return { error: text(400, `Invalid header[Date], it must be in the format 'EEE, dd MMM yyyy HH:mm:ss z': ${date}`) };

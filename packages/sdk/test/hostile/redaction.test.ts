@@ -119,7 +119,7 @@ describe("redaction cannot age or be outrun", () => {
     const wire = recordingFetch();
     const zs = createZStackClient({ ...config, ...quiet, fetch: wire.fetch });
     await zs.queryDingTalkAtPersons({});
-    const session = wire.exchanges.map((x) => /^OAuth (.+)$/.exec(x.headers["authorization"] ?? "")?.[1]).find(Boolean)!;
+    const session = wire.exchanges.map((x) => /^OAuth (.+)$/.exec(x.headers.authorization ?? "")?.[1]).find(Boolean)!;
     expect(session).toMatch(/^[0-9a-f]{32}$/);
     const hash = sha512(config.auth.password);
     sandbox.zstack.addFault({
@@ -235,7 +235,7 @@ describe("redaction cannot age or be outrun", () => {
   it("ZStack and EnOS: a request signature a hostile server echoes is scrubbed", async () => {
     const zstackServer = await startTestServer((request) => ({
       status: 503,
-      body: { error: { code: "SYS.1000", details: `signature ${request.headers["authorization"]!.split(":")[1]} rejected` } },
+      body: { error: { code: "SYS.1000", details: `signature ${request.headers.authorization!.split(":")[1]} rejected` } },
     }));
     const enosServer = await startTestServer((request) =>
       request.pathname.endsWith("/token/get")
@@ -246,7 +246,7 @@ describe("redaction cannot age or be outrun", () => {
 
     const zs = createZStackClient({ baseUrl: `${zstackServer.url}/zstack`, auth: { accessKeyId: "ak-1", accessKeySecret: "ak-secret-0001" }, ...quiet });
     const zstackError = await failure(() => zs.queryDingTalkAtPersons({}));
-    const zstackSignature = zstackServer.requests[0]!.headers["authorization"]!.split(":")[1]!;
+    const zstackSignature = zstackServer.requests[0]!.headers.authorization!.split(":")[1]!;
     expect(zstackError).toBeInstanceOf(ZStackApiError);
     expect(zstackError.message).toContain("signature [redacted] rejected");
     expect(everythingShown(zstackError)).not.toContain(zstackSignature);
@@ -266,7 +266,7 @@ describe("redaction cannot age or be outrun", () => {
       const wire = recordingFetch();
       const zs = createZStackClient({ ...config, ...quiet, fetch: wire.fetch });
       await zs.queryDingTalkAtPersons({});
-      const session = wire.exchanges.map((x) => /^OAuth (.+)$/.exec(x.headers["authorization"] ?? "")?.[1]).find(Boolean)!;
+      const session = wire.exchanges.map((x) => /^OAuth (.+)$/.exec(x.headers.authorization ?? "")?.[1]).find(Boolean)!;
       expect(session).toMatch(/^[0-9a-f]{32}$/);
       // Each session passed to validateSession is remembered too (it travels in the URL path):
       // 600 of them, more than the old 512-value list held.

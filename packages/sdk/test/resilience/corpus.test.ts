@@ -254,7 +254,7 @@ const dotted = (path: ReadonlyArray<string | number>) => path.map(String).join("
 
 /** One path is the other or lies inside it (a rule on an object is reported on the object). */
 function related(a: string, b: string): boolean {
-  return a === b || a.startsWith(b + ".") || b.startsWith(a + ".");
+  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
 }
 
 function tally(counts: Record<string, number>, key: string): void {

@@ -185,7 +185,7 @@ function wireSecrets(exchanges: Exchanged[]): { all: Set<string>; sessions: Set<
   const eiamTokens = new Set<string>();
   const enosTokens = new Set<string>();
   for (const x of exchanges) {
-    const authorization = x.headers["authorization"];
+    const authorization = x.headers.authorization;
     if (authorization) {
       all.add(authorization);
       const credential = authorization.replace(/^\S+\s+/, "");
