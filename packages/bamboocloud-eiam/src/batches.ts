@@ -6,11 +6,8 @@ import {
   TimeoutError,
   ValidationError,
   assertValid,
-  canonicalJson,
-  checkDeliveryKey,
-  createMemoryJournal,
+  journalForCall,
   runBatches,
-  sha256Hex,
   type CallOptions,
   type DeliveryJournal,
 } from "@signalbridge/core";
@@ -134,18 +131,12 @@ export async function sendInBatches(
   // Every batch is checked before the first is sent: bad input sends nothing at all.
   for (const body of bodies) assertValid(op.validateRequest, { body }, op.ruleMessages, context);
 
-  let journal = options.journal;
-  let deliveryKey: string;
-  let fingerprint = "";
-  if (journal) {
-    deliveryKey = checkDeliveryKey(options.deliveryKey);
-    // The recipients as sets: the same people in another order is the same delivery.
-    fingerprint = await sha256Hex(canonicalJson({ ...common, all: false, user_names: [...users].sort(), org_codes: [...orgs].sort() }));
-  } else {
-    if (options.deliveryKey !== undefined) throw new ValidationError([{ path: "deliveryKey", rule: "rule", message: "deliveryKey needs a journal (pass { journal, deliveryKey })" }], context);
-    journal = createMemoryJournal();
-    deliveryKey = "call";
-  }
+  // The recipients as sets: the same people in another order is the same delivery.
+  const { journal, deliveryKey, fingerprint, done } = await journalForCall(
+    options,
+    () => ({ ...common, all: false, user_names: [...users].sort(), org_codes: [...orgs].sort() }),
+    context,
+  );
   const plan = {
     operation: OPERATION,
     fingerprint,
@@ -171,7 +162,7 @@ export async function sendInBatches(
     },
     notStartedReason: (stoppedBy) => `not started: the delivery stopped (${stoppedBy})`,
   });
-  if (!options.journal) await journal.close();
+  await done();
 
   const batches: BatchResult[] = run.batches.map((b) => {
     const { user_names, org_codes } = b.content as PlannedRecipients;

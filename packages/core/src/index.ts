@@ -92,6 +92,8 @@ export {
   createMemoryJournal,
   runBatches,
   checkDeliveryKey,
+  journalForCall,
+  type CallJournal,
   canonicalJson,
   keyConflictMessage,
   INTERRUPTED_REASON,

@@ -11,6 +11,7 @@
  * and never claimed again. Engines live in `@signalbridge/journal` (SQLite file, PostgreSQL);
  * this module holds only the contract and an in-memory journal for calls without one.
  */
+import { sha256Hex } from "./crypto.js";
 import { SignalBridgeError, ValidationError } from "./errors.js";
 
 /** What a journal says happened to a batch. "in-flight": a live worker is sending it right now. */
@@ -112,6 +113,36 @@ export function checkDeliveryKey(deliveryKey: unknown): string {
     ]);
   }
   return deliveryKey;
+}
+
+/** Where one bulk call keeps its record. */
+export interface CallJournal {
+  readonly journal: DeliveryJournal;
+  readonly deliveryKey: string;
+  /** A digest of the request (empty for a memory journal, which no other call can see). */
+  readonly fingerprint: string;
+  /** Close the journal when it is this call's own. */
+  done(): Promise<void>;
+}
+
+/**
+ * The caller's journal and key, checked, with the request's fingerprint; or, without a journal,
+ * a memory one for this call only (and a deliveryKey without a journal is refused).
+ */
+export async function journalForCall(
+  options: { journal?: DeliveryJournal | undefined; deliveryKey?: string | undefined },
+  fingerprintOf: () => unknown,
+  context: { vendor: string; operation: string },
+): Promise<CallJournal> {
+  if (options.journal) {
+    const deliveryKey = checkDeliveryKey(options.deliveryKey);
+    return { journal: options.journal, deliveryKey, fingerprint: await sha256Hex(canonicalJson(fingerprintOf())), done: async () => {} };
+  }
+  if (options.deliveryKey !== undefined) {
+    throw new ValidationError([{ path: "deliveryKey", rule: "rule", message: "deliveryKey needs a journal (pass { journal, deliveryKey })" }], context);
+  }
+  const journal = createMemoryJournal();
+  return { journal, deliveryKey: "call", fingerprint: "", done: () => journal.close() };
 }
 
 /** JSON with sorted object keys: the same request always gives the same fingerprint. */

@@ -14,11 +14,8 @@ import {
   TimeoutError,
   ValidationError,
   assertValid,
-  canonicalJson,
-  checkDeliveryKey,
-  createMemoryJournal,
+  journalForCall,
   runBatches,
-  sha256Hex,
   type DeliveryJournal,
 } from "@signalbridge/core";
 import type { AddDingTalkAtPersonInput, SNSDingTalkAtPersonInventory, ZStackCallOptions } from "./client.js";
@@ -93,19 +90,7 @@ export async function addAtPersonsInBulk(
     }
   });
 
-  let journal = options.journal;
-  let deliveryKey: string;
-  let fingerprint = "";
-  if (journal) {
-    deliveryKey = checkDeliveryKey(options.deliveryKey);
-    fingerprint = await sha256Hex(canonicalJson(planned));
-  } else {
-    if (options.deliveryKey !== undefined) {
-      throw new ValidationError([{ path: "deliveryKey", rule: "rule", message: "deliveryKey needs a journal (pass { journal, deliveryKey })" }], context);
-    }
-    journal = createMemoryJournal();
-    deliveryKey = "call";
-  }
+  const { journal, deliveryKey, fingerprint, done } = await journalForCall(options, () => planned, context);
   const run = await runBatches<SignalBridgeError>({
     journal,
     deliveryKey,
@@ -122,7 +107,7 @@ export async function addAtPersonsInBulk(
       };
     },
   });
-  if (!options.journal) await journal.close();
+  await done();
 
   const items: BulkAddItem[] = run.batches.map((b) => {
     const uuid = (b.result as { uuid?: string } | undefined)?.uuid;
