@@ -28,8 +28,10 @@ const schemas: Record<string, object> = {
   deepEqual: { type: "object", properties: { c: { const: { a: 1, b: [1, { c: null }] } } }, anyOf: [{ required: ["c"] }, { enum: [{ x: [1, 2], y: "z" }] }] },
 };
 
+// JSON values only: the checker sees what JSON.parse made of the bytes sent or received (core
+// validates the serialization), so Infinity, undefined or a prototype can never reach it.
 const near = fc.oneof(
-  fc.anything(),
+  fc.jsonValue(),
   fc.record({ t: fc.string({ maxLength: 7 }), p: fc.constantFrom("+86-123", "86-123", "+86-1234"), x: fc.constant(1) }, { requiredKeys: [] }),
   fc.array(fc.oneof(fc.constantFrom("a", "b", "abc"), fc.constant(null), fc.integer()), { maxLength: 4 }),
   fc.dictionary(fc.constantFrom("mark1", "mark2", "mark10", "mark0", "x"), fc.oneof(fc.constant(null), fc.array(fc.string()), fc.integer()), { maxKeys: 3 }),
@@ -58,6 +60,13 @@ function keywordsOf(schema: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+function hasPrototypeKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasPrototypeKey);
+  if (value === null || typeof value !== "object") return false;
+  return Object.keys(value).some((k) => PROTOTYPE_KEYS.has(k) || hasPrototypeKey((value as Record<string, unknown>)[k]));
+}
+
 describe("compileSchema agrees with Ajv", () => {
   for (const [name, schema] of Object.entries(schemas)) {
     it(`${name}: same verdict on 3000 random inputs, and errors whenever invalid`, () => {
@@ -65,6 +74,8 @@ describe("compileSchema agrees with Ajv", () => {
       const ajv = ajvCompile(schema);
       fc.assert(
         fc.property(near, (value) => {
+          // Ajv's deep-equal (enum, const) throws on objects with keys such as "toString": no oracle there.
+          fc.pre(!hasPrototypeKey(value));
           const verdict = ours(value);
           expect(verdict).toBe(ajv(value));
           if (verdict) expect(ours.errors).toBeNull();
