@@ -44,9 +44,12 @@ export interface CommonClientOptions {
   validate?: boolean;
   /** Check success bodies against the spec; a mismatch throws ResponseShapeError. Default true. */
   validateResponses?: boolean;
-  /** A fetch implementation (proxies, custom agents). Default `globalThis.fetch`. */
+  /**
+   * A fetch implementation (proxies, custom agents). When given, it is used instead of the Node
+   * transport. Default: on Node the undici transport (README "Performance"), elsewhere `globalThis.fetch`.
+   */
   fetch?: typeof fetch;
-  /** What moves the bytes, when not fetch (a Node transport); `fetch` is ignored when this is set. */
+  /** What moves the bytes (e.g. `undiciSender({ connections: 16 })` from `@signalbridge/core/node`); `fetch` is ignored when this is set. */
   sender?: HttpSender;
   /** Headers added to every request; they replace the client's own of the same name, whatever the case. */
   headers?: Record<string, string>;
@@ -128,8 +131,12 @@ export interface CreateApiClientOptions {
   hooks?: (api: ApiClient<any>) => TransportHooks;
 }
 
-/** The shared engine under every vendor client: openapi-fetch plus the signalbridge transport. */
-export function createApiClient<Paths extends {}>(config: CreateApiClientOptions): ApiClient<Paths> {
+/**
+ * The shared engine under every vendor client: openapi-fetch plus the signalbridge transport.
+ * `platformSender` is what moves the bytes when the caller passed neither `sender` nor `fetch`:
+ * the Node entry (index.node.ts) passes the undici sender; elsewhere it is fetch.
+ */
+export function createApiClient<Paths extends {}>(config: CreateApiClientOptions, platformSender?: () => HttpSender | undefined): ApiClient<Paths> {
   const { vendor, operations, options, errors } = config;
   const baseUrl = checkBaseUrl(vendor, options.baseUrl, options.allowInsecureHttp);
   const timeoutMs = checkTimeoutMs(vendor, "timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
@@ -157,7 +164,7 @@ export function createApiClient<Paths extends {}>(config: CreateApiClientOptions
     attemptTimeoutMs,
     retry: options.retry,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    sender: options.sender,
+    sender: options.sender ?? (options.fetch ? undefined : platformSender?.()),
     headers: options.headers,
     maxResponseBytes,
   });
