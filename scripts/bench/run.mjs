@@ -3,7 +3,7 @@
  * npm run bench: every performance figure of design.md measured in one run on this machine,
  * written to bench-results/latest.json (and printed). Ratios, not absolute times, are the
  * figures to compare: these machines are shared and noisy.
- *   node scripts/bench/run.mjs [overhead] [validation] [bundle] [sandbox]   (default: all)
+ *   node scripts/bench/run.mjs [overhead] [validation] [bundle] [sandbox] [peers] [memory]   (default: all)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -21,6 +21,8 @@ if (want("validation")) results.validation = (await import("./validation.mjs")).
 if (want("bundle")) results.bundle = await (await import("./bundle.mjs")).benchBundles();
 if (want("overhead")) results.overhead = await (await import("./overhead.mjs")).benchOverhead();
 if (want("sandbox")) results.sandbox = await (await import("./sandbox-load.mjs")).benchSandbox();
+if (want("peers")) results.peers = await (await import("./peers.mjs")).benchPeers();
+if (want("memory")) results.memory = await (await import("./memory.mjs")).benchMemory();
 
 mkdirSync(join(ROOT, "bench-results"), { recursive: true });
 const file = join(ROOT, "bench-results", "latest.json");
