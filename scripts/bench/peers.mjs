@@ -122,7 +122,7 @@ const shuffle = (xs) => {
 
 export const TARGETS = { perCall: 1.25, throughput: 0.7, cpu: 1.4 };
 
-export async function benchPeers({ rounds = 31, callsPerRound = 300, connections = 50, loadRounds = 3, loadMs = 1500, print = true } = {}) {
+export async function benchPeers({ rounds = 31, callsPerRound = 300, connections = 50, loadRounds = 7, loadMs = 1000, print = true } = {}) {
   const server = await startMinimalServer();
   try {
     const all = contenders(server.baseUrl);

@@ -32,6 +32,8 @@ describe.each([
     const result = JSON.parse(stdout.trim().split("\n").pop()!);
     expect(result).toMatchObject({ atPersons: expect.any(Number), notice_id: expect.stringMatching(/\S/), ruleIds: [expect.stringMatching(/\S/)], refused: true });
     expect(result.atPersons).toBeGreaterThan(0);
+    // their own fetch carried the calls (the Node transport is for Node only)
+    expect(result.fetchCalls).toBeGreaterThanOrEqual(3);
     expect(sandbox.eiam.requests.filter((r) => r.operationId === "sendInSiteNotice").length - before).toBe(1);
   }, 60_000);
 });

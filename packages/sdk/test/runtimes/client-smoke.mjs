@@ -2,6 +2,10 @@
 // vendor against a sandbox whose config arrives as the first argument. Prints one JSON line.
 import { createSignalBridge, ValidationError } from "@signalbridge/sdk";
 
+// Counts the runtime's own fetch: Bun and Deno must not get the Node transport.
+const runtimeFetch = globalThis.fetch;
+let fetchCalls = 0;
+globalThis.fetch = (...args) => (fetchCalls++, runtimeFetch(...args));
 const { config, endpointUuid, appId } = JSON.parse(process.argv[2] ?? (globalThis.Deno ? Deno.args[0] : "{}"));
 const sb = createSignalBridge({ ...config, logLevel: "off" });
 const { inventories } = await sb.zstack.queryDingTalkAtPersons({ q: [`endpointUuid=${endpointUuid}`] });
@@ -13,4 +17,4 @@ try {
 } catch (e) {
   refused = e instanceof ValidationError;
 }
-console.log(JSON.stringify({ atPersons: inventories.length, notice_id, ruleIds, refused }));
+console.log(JSON.stringify({ atPersons: inventories.length, notice_id, ruleIds, refused, fetchCalls }));
