@@ -2,7 +2,7 @@
 /**
  * npm run bench: every performance figure of design.md measured in one run on this machine.
  * Ratios, not absolute times, are the figures to compare: these machines are shared and noisy.
- *   node scripts/bench/run.mjs [--save] [overhead] [validation] [bundle] [journal] [sandbox]   (default: all)
+ *   node scripts/bench/run.mjs [--save] [overhead] [validation] [bundle] [journal] [sandbox] [peers] [memory]   (default: all)
  * Results go to bench-results/local/latest.json (git-ignored), so a run leaves the working tree
  * clean; `--save` writes the committed bench-results/latest.json instead, for a run worth keeping.
  * The packages are built first (turbo, cached); each step says on stderr when it starts and ends.
@@ -21,6 +21,8 @@ const BENCHES = [
   ["bundle", async () => (await import("./bundle.mjs")).benchBundles()],
   ["overhead", async () => (await import("./overhead.mjs")).benchOverhead()],
   ["journal", async () => (await import("./journal.mjs")).benchJournal()],
+  ["peers", async () => (await import("./peers.mjs")).benchPeers()],
+  ["memory", async () => (await import("./memory.mjs")).benchMemory()],
   ["sandbox", async () => (await import("./sandbox-load.mjs")).benchSandbox()],
 ];
 

@@ -45,9 +45,12 @@ export interface CommonClientOptions {
   validate?: boolean;
   /** Check success bodies against the spec; a mismatch throws ResponseShapeError. Default true. */
   validateResponses?: boolean;
-  /** A fetch implementation (proxies, custom agents). Default `globalThis.fetch`. */
+  /**
+   * A fetch implementation (proxies, custom agents). When given, it is used instead of the Node
+   * transport. Default: on Node the undici transport (README "Performance"), elsewhere `globalThis.fetch`.
+   */
   fetch?: typeof fetch;
-  /** What moves the bytes, when not fetch (a Node transport); `fetch` is ignored when this is set. */
+  /** What moves the bytes (e.g. `undiciSender({ connections: 16 })` from `@signalbridge/core/node`); `fetch` is ignored when this is set. */
   sender?: HttpSender;
   /** Headers added to every request; they replace the client's own of the same name, whatever the case. */
   headers?: Record<string, string>;
@@ -129,9 +132,14 @@ export interface CreateApiClientOptions<Ops extends OperationTable = OperationTa
   hooks?: (api: ApiClient<any, Ops>) => TransportHooks;
 }
 
-/** The shared engine under every vendor client: openapi-fetch plus the signalbridge transport. */
+/**
+ * The shared engine under every vendor client: openapi-fetch plus the signalbridge transport.
+ * `platformSender` is what moves the bytes when the caller passed neither `sender` nor `fetch`:
+ * the Node entry (index.node.ts) passes the undici sender; elsewhere it is fetch.
+ */
 export function createApiClient<Paths extends {}, Ops extends OperationTable = OperationTable>(
   config: CreateApiClientOptions<Ops>,
+  platformSender?: () => HttpSender | undefined,
 ): ApiClient<Paths, Ops> {
   const { vendor, operations, options, errors } = config;
   const baseUrl = checkBaseUrl(vendor, options.baseUrl, options.allowInsecureHttp);
@@ -162,7 +170,7 @@ export function createApiClient<Paths extends {}, Ops extends OperationTable = O
     attemptTimeoutMs,
     retry: options.retry,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    sender: options.sender,
+    sender: options.sender ?? (options.fetch ? undefined : platformSender?.()),
     headers: options.headers,
     maxResponseBytes,
   });

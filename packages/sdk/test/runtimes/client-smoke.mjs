@@ -3,6 +3,10 @@
 // argument. Prints one JSON line, naming the runtime that ran it.
 import { createSignalBridge, ValidationError } from "@signalbridge/sdk";
 
+// Counts the runtime's own fetch: Bun and Deno must not get the Node transport.
+const runtimeFetch = globalThis.fetch;
+let fetchCalls = 0;
+globalThis.fetch = (...args) => (fetchCalls++, runtimeFetch(...args));
 const { config, endpointUuid, appId } = JSON.parse(process.argv[2] ?? (globalThis.Deno ? Deno.args[0] : "{}"));
 const sb = createSignalBridge({ ...config, logLevel: "off" });
 const { inventories } = await sb.zstack.queryDingTalkAtPersons({ q: [`endpointUuid=${endpointUuid}`] });
@@ -15,4 +19,4 @@ try {
   refused = e instanceof ValidationError;
 }
 const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : `node ${process.version}`;
-console.log(JSON.stringify({ runtime, atPersons: inventories.length, notice_id, ruleIds, refused }));
+console.log(JSON.stringify({ runtime, atPersons: inventories.length, notice_id, ruleIds, refused, fetchCalls }));
