@@ -24,7 +24,10 @@ try {
       const [a, b] = await Promise.all([read(join(fresh, name)), read(join(committed, name))]);
       if (a === undefined) problems.push(`${vendor.packageDir}/src/generated/${name}: not produced by the generator (delete it)`);
       else if (b === undefined) problems.push(`${vendor.packageDir}/src/generated/${name}: missing (run npm run generate)`);
-      else if (a !== b) problems.push(`${vendor.packageDir}/src/generated/${name}: differs from a fresh generation (run npm run generate; never edit it by hand)`);
+      else if (a !== b)
+        problems.push(
+          `${vendor.packageDir}/src/generated/${name}: differs from a fresh generation (run npm run generate; never edit it by hand)`,
+        );
     }
   }
 } finally {

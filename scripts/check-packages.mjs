@@ -45,7 +45,9 @@ for (const pkg of PACKAGES) {
   }
   const changelog = readFileSync(join(dir, "CHANGELOG.md"), "utf8");
   if (!changelog.startsWith(`# ${name}\n`) || !changelog.includes(`\n## ${version}\n`)) {
-    fail(`packages/${pkg}/CHANGELOG.md must start with "# ${name}" and have an entry "## ${version}" (changesets writes it: npm run version-packages)`);
+    fail(
+      `packages/${pkg}/CHANGELOG.md must start with "# ${name}" and have an entry "## ${version}" (changesets writes it: npm run version-packages)`,
+    );
   }
   const path = join(work, "tarballs", packed.filename);
   run(join(ROOT, "node_modules", ".bin", "publint"), ["--strict", path]);
@@ -59,11 +61,30 @@ function consumerProject(dirName, packageJson) {
   const dir = join(work, dirName);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: dirName, private: true, ...packageJson }, null, 2));
-  run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", ...tarballs, join(ROOT, "node_modules", "typescript"), join(ROOT, "node_modules", "@types", "node")], dir);
+  run(
+    "npm",
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--ignore-scripts",
+      ...tarballs,
+      join(ROOT, "node_modules", "typescript"),
+      join(ROOT, "node_modules", "@types", "node"),
+    ],
+    dir,
+  );
   return dir;
 }
 const tsconfig = (compilerOptions, include) =>
-  JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", lib: ["ES2023", "DOM"], types: ["node"], skipLibCheck: false, ...compilerOptions }, include }, null, 2);
+  JSON.stringify(
+    {
+      compilerOptions: { strict: true, target: "ES2022", lib: ["ES2023", "DOM"], types: ["node"], skipLibCheck: false, ...compilerOptions },
+      include,
+    },
+    null,
+    2,
+  );
 const tsc = (dir, config) => spawnSync(join(dir, "node_modules", ".bin", "tsc"), ["-p", config], { cwd: dir, encoding: "utf8" });
 /** Run an emitted script; it prints one JSON line, which must say it ran as CommonJS and sent and refused. */
 function runsAsCommonJs(dir, file) {
@@ -98,19 +119,30 @@ step("ESM consumer: the installed sandbox starts (specs packed with it) and the 
 // 3. A CommonJS consumer.
 const cjs = consumerProject("consumer-cjs", { type: "commonjs" });
 cpSync(join(ROOT, "scripts", "consumer", "cjs"), cjs, { recursive: true });
-writeFileSync(join(cjs, "tsconfig.require.json"), tsconfig({ module: "nodenext", moduleResolution: "nodenext", outDir: "out/require" }, ["require-esm.ts"]));
-writeFileSync(join(cjs, "tsconfig.node16.json"), tsconfig({ module: "node16", moduleResolution: "node16", noEmit: true }, ["require-esm.ts"]));
-writeFileSync(join(cjs, "tsconfig.import.json"), tsconfig({ module: "node16", moduleResolution: "node16", outDir: "out/import" }, ["dynamic-import.ts"]));
+writeFileSync(
+  join(cjs, "tsconfig.require.json"),
+  tsconfig({ module: "nodenext", moduleResolution: "nodenext", outDir: "out/require" }, ["require-esm.ts"]),
+);
+writeFileSync(
+  join(cjs, "tsconfig.node16.json"),
+  tsconfig({ module: "node16", moduleResolution: "node16", noEmit: true }, ["require-esm.ts"]),
+);
+writeFileSync(
+  join(cjs, "tsconfig.import.json"),
+  tsconfig({ module: "node16", moduleResolution: "node16", outDir: "out/import" }, ["dynamic-import.ts"]),
+);
 
 let r = tsc(cjs, "tsconfig.require.json");
 if (r.status !== 0) fail(`the CommonJS consumer does not type-check with "module": "nodenext":\n${r.stdout}${r.stderr}`);
 const emitted = readFileSync(join(cjs, "out", "require", "require-esm.js"), "utf8");
-if (!emitted.includes('require("@signalbridge/sdk")')) fail(`out/require/require-esm.js does not require() the facade:\n${emitted.slice(0, 2000)}`);
+if (!emitted.includes('require("@signalbridge/sdk")'))
+  fail(`out/require/require-esm.js does not require() the facade:\n${emitted.slice(0, 2000)}`);
 runsAsCommonJs(cjs, join("out", "require", "require-esm.js"));
 step('CommonJS consumer, "module": "nodenext": type-checks, compiles to require(), runs against the installed sandbox');
 
 r = tsc(cjs, "tsconfig.node16.json");
-if (r.status === 0 || !`${r.stdout}`.includes("TS1479")) fail(`"module": "node16" was expected to refuse require-esm.ts with TS1479, got exit ${r.status}:\n${r.stdout}${r.stderr}`);
+if (r.status === 0 || !`${r.stdout}`.includes("TS1479"))
+  fail(`"module": "node16" was expected to refuse require-esm.ts with TS1479, got exit ${r.status}:\n${r.stdout}${r.stderr}`);
 r = tsc(cjs, "tsconfig.import.json");
 if (r.status !== 0) fail(`the CommonJS consumer's import() form does not type-check with "module": "node16":\n${r.stdout}${r.stderr}`);
 runsAsCommonJs(cjs, join("out", "import", "dynamic-import.js"));

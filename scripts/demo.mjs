@@ -38,7 +38,11 @@ try {
     return `uuid ${uuid}`;
   });
   await step("zstack", "queryDingTalkAtPersons (q, replyWithCount)", async () => {
-    const { inventories, total } = await sb.zstack.queryDingTalkAtPersons({ q: [`endpointUuid=${endpointUuid}`], replyWithCount: true, sort: "+phoneNumber" });
+    const { inventories, total } = await sb.zstack.queryDingTalkAtPersons({
+      q: [`endpointUuid=${endpointUuid}`],
+      replyWithCount: true,
+      sort: "+phoneNumber",
+    });
     return `${inventories.length} of total ${total}: ${inventories.map((p) => p.phoneNumber).join(", ")}`;
   });
   await step("zstack", "updateDingTalkAtPerson", async () => {
@@ -55,7 +59,12 @@ try {
   const users = Array.from({ length: 250 }, (_, i) => `user${String(i + 1).padStart(3, "0")}`);
   let noticeIds = [];
   await step("eiam", "sendInSiteNoticeInBatches (250 users)", async () => {
-    const result = await sb.eiam.sendInSiteNoticeInBatches({ title: "Disk alarm on node-7", content: "**Disk 90% full** on node-7", message_type: "MARKDOWN", user_names: users });
+    const result = await sb.eiam.sendInSiteNoticeInBatches({
+      title: "Disk alarm on node-7",
+      content: "**Disk 90% full** on node-7",
+      message_type: "MARKDOWN",
+      user_names: users,
+    });
     noticeIds = result.batches.filter((b) => b.notice_id).map((b) => b.notice_id);
     return `${result.batches.length} requests (≤100 users each), notice ids ${noticeIds.join(", ")}`;
   });
@@ -94,10 +103,17 @@ try {
   await step("enos", "deleteMessageRules", async () => `deleted: ${await sb.enos.deleteMessageRules({ ruleIds })}`);
 
   lines.push("", "Bad input is refused before anything is sent:");
-  await refused("zstack", "phone number without +CC- prefix", () => sb.zstack.addDingTalkAtPerson({ phoneNumber: "18988887777", endpointUuid }));
-  await refused("eiam", "a 120-character title", () => sb.eiam.sendInSiteNotice({ title: "x".repeat(120), content: "c", message_type: "TEXT", all: true }));
+  await refused("zstack", "phone number without +CC- prefix", () =>
+    sb.zstack.addDingTalkAtPerson({ phoneNumber: "18988887777", endpointUuid }),
+  );
+  await refused("eiam", "a 120-character title", () =>
+    sb.eiam.sendInSiteNotice({ title: "x".repeat(120), content: "c", message_type: "TEXT", all: true }),
+  );
   await refused("enos", "a rule with 7 marks", () =>
-    sb.enos.createMessageRules({ appId: sandbox.fixtures.enos.appId, rules: [{ ruleName: "too many", messageRule: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((n) => [`mark${n}`, ["x"]])) }] }),
+    sb.enos.createMessageRules({
+      appId: sandbox.fixtures.enos.appId,
+      rules: [{ ruleName: "too many", messageRule: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((n) => [`mark${n}`, ["x"]])) }],
+    }),
   );
   lines.push("", "And the vendor's own errors arrive typed:");
   await refused("eiam", "a notice id that does not exist", () => sb.eiam.getInSiteNoticeSendResult("20990101000000000-0000-DOESNOTEXIST"));

@@ -22,7 +22,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -66,7 +66,11 @@ function parseArgs(argv) {
 }
 
 const read = (rel) => readFileSync(join(ROOT, rel), "utf8");
-const pascal = (key) => key.split("-").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+const pascal = (key) =>
+  key
+    .split("-")
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join("");
 
 /** Everything the scaffold would do, checked against the repository; throws UsageError on bad input. */
 async function plan(args) {
@@ -82,7 +86,9 @@ async function plan(args) {
   if (args.name === undefined) throw new UsageError(`missing --name "<Vendor display name>" (e.g. --name "Acme Alerts")`);
   const name = args.name.trim();
   if (name === "" || /[\u0000-\u001f\u007f"\\`]/.test(name) || name.includes("*/") || name.length > 80) {
-    throw new UsageError(`invalid --name ${JSON.stringify(args.name)}: one line of at most 80 characters, without quotes, backslashes or backticks`);
+    throw new UsageError(
+      `invalid --name ${JSON.stringify(args.name)}: one line of at most 80 characters, without quotes, backslashes or backticks`,
+    );
   }
   if (RESERVED.has(key)) throw new UsageError(`key "${key}" is reserved (the repository or the docs site uses it)`);
   if (RESERVED.has(dir)) throw new UsageError(`package dir "${dir}" is reserved`);
@@ -179,7 +185,10 @@ async function plan(args) {
   /** Edited files: repository-relative path → new content. */
   const edits = new Map();
   edits.set("redocly.yaml", addApi(redocly, lintName, spec));
-  edits.set("scripts/generate/vendors.mjs", addVendor(read("scripts/generate/vendors.mjs"), { key, name, spec, lintName, packageDir, packageName }));
+  edits.set(
+    "scripts/generate/vendors.mjs",
+    addVendor(read("scripts/generate/vendors.mjs"), { key, name, spec, lintName, packageDir, packageName }),
+  );
   edits.set("package.json", addWorkspace(read("package.json"), rootPkg, packageDir));
   return { key, dir, name, spec, lintName, packageDir, packageName, vars, files, edits };
 }
@@ -257,7 +266,11 @@ function apply(p) {
 }
 
 function run(cmd, args) {
-  execFileSync(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, REDOCLY_TELEMETRY: "off", TURBO_TELEMETRY_DISABLED: "1" } });
+  execFileSync(cmd, args, {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, REDOCLY_TELEMETRY: "off", TURBO_TELEMETRY_DISABLED: "1" },
+  });
 }
 
 /**
@@ -279,10 +292,14 @@ Scaffolded ${p.name} (${p.key}) as ${p.packageName}:
   ${p.packageDir}/  (src/generated/ written by the generator)
   packages/docs/samples/${p.key}/sendNotification.ts, packages/docs/samples/overview/${p.key}.ts
   registered in redocly.yaml (${p.lintName}), scripts/generate/vendors.mjs (VENDORS), package.json workspaces
-${installed ? "" : `
+${
+  installed
+    ? ""
+    : `
   Not installed (--no-install): run \`npm install\` before committing, so that package-lock.json lists
   ${p.packageDir} (or \`npm ci\` fails) and node_modules/${p.packageName} links to it.
-`}
+`
+}
 Check it:
   npx redocly lint ${p.lintName}
   npx turbo run test --filter=${p.packageName}

@@ -41,7 +41,9 @@ const stopBurners = () => {
 process.on("exit", stopBurners);
 
 const label = [cmd, ...args].join(" ");
-console.log(`test-loaded: ${burnerCount} CPU burner(s) running (pids ${burners.map((b) => b.pid).join(", ")}); running \`${label}\` in ${ROOT}`);
+console.log(
+  `test-loaded: ${burnerCount} CPU burner(s) running (pids ${burners.map((b) => b.pid).join(", ")}); running \`${label}\` in ${ROOT}`,
+);
 const started = Date.now();
 const child = spawn(cmd, args, { cwd: ROOT, stdio: "inherit" });
 
@@ -64,6 +66,8 @@ child.on("error", (error) => {
 child.on("exit", (code, signal) => {
   stopBurners();
   const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
-  console.log(`\ntest-loaded: \`${label}\` ${how} after ${seconds()} s wall time with ${burnerCount} CPU burner(s)${interrupted ? ` (interrupted: ${interrupted})` : ""}`);
+  console.log(
+    `\ntest-loaded: \`${label}\` ${how} after ${seconds()} s wall time with ${burnerCount} CPU burner(s)${interrupted ? ` (interrupted: ${interrupted})` : ""}`,
+  );
   process.exit(code ?? (signal === "SIGINT" ? 130 : 1));
 });

@@ -18,11 +18,20 @@ export async function benchBundles() {
     const contents = symbol ? `export { ${symbol} } from "${pkg}";` : `export { default } from "openapi-fetch";`;
     const result = await build({
       stdin: { contents, resolveDir: ROOT, loader: "js" },
-      bundle: true, minify: true, format: "esm", platform: "browser", target: "es2022", write: false, treeShaking: true, metafile: true,
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      write: false,
+      treeShaking: true,
+      metafile: true,
     });
     const code = result.outputFiles[0].contents;
     // The Node transport must never reach a browser: core's "browser"/default export has no undici.
-    const nodeOnly = Object.keys(result.metafile.inputs).filter((file) => /node_modules\/undici\/|packages\/core\/dist\/node\/|^node:/.test(file));
+    const nodeOnly = Object.keys(result.metafile.inputs).filter((file) =>
+      /node_modules\/undici\/|packages\/core\/dist\/node\/|^node:/.test(file),
+    );
     if (nodeOnly.length) throw new Error(`${pkg}: the browser bundle contains Node-only code: ${nodeOnly.slice(0, 5).join(", ")}`);
     out[pkg] = { minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, nodeOnlyModules: nodeOnly.length };
   }

@@ -27,7 +27,12 @@ export async function benchJournal({ recipients = 5000, rounds = 5 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "sb-bench-journal-"));
   const postgres = process.env.SIGNALBRIDGE_TEST_POSTGRES_URL;
   const batches = Math.ceil(recipients / 100);
-  const notice = (tag) => ({ title: `bench ${tag}`, content: "journal cost", message_type: "TEXT", user_names: Array.from({ length: recipients }, (_, i) => `${tag}-u${i}`) });
+  const notice = (tag) => ({
+    title: `bench ${tag}`,
+    content: "journal cost",
+    message_type: "TEXT",
+    user_names: Array.from({ length: recipients }, (_, i) => `${tag}-u${i}`),
+  });
   try {
     await eiam.sendInSiteNoticeInBatches(notice("warm-up"), { concurrency: 2 }); // token, JIT, connections
 
@@ -45,10 +50,14 @@ export async function benchJournal({ recipients = 5000, rounds = 5 } = {}) {
                 ? await openJournal({ postgres })
                 : undefined;
         const t0 = performance.now();
-        const result = await eiam.sendInSiteNoticeInBatches(notice(tag), { concurrency: 2, ...(journal ? { journal, deliveryKey: tag } : {}) });
+        const result = await eiam.sendInSiteNoticeInBatches(notice(tag), {
+          concurrency: 2,
+          ...(journal ? { journal, deliveryKey: tag } : {}),
+        });
         engines[engine].push(performance.now() - t0);
         await journal?.close();
-        if (result.sent.user_names.length !== recipients) throw new Error(`${engine}: sent ${result.sent.user_names.length} of ${recipients}`);
+        if (result.sent.user_names.length !== recipients)
+          throw new Error(`${engine}: sent ${result.sent.user_names.length} of ${recipients}`);
       }
     }
     const base = median(engines.none);
@@ -71,7 +80,12 @@ export async function benchJournal({ recipients = 5000, rounds = 5 } = {}) {
       // 4 processes, one delivery; timed from "go" (all workers connected) to the last done.
       const tag = `workers-${randomUUID().slice(0, 8)}`;
       const many = recipients * 4; // long enough for the steady state to dominate
-      const job = { eiam: eiamConfig, journal: { postgres }, deliveryKey: tag, notice: { ...notice(tag), user_names: Array.from({ length: many }, (_, i) => `${tag}-u${i}`) } };
+      const job = {
+        eiam: eiamConfig,
+        journal: { postgres },
+        deliveryKey: tag,
+        notice: { ...notice(tag), user_names: Array.from({ length: many }, (_, i) => `${tag}-u${i}`) },
+      };
       const workers = Array.from({ length: 4 }, () =>
         fork(new URL("./journal-worker.mjs", import.meta.url), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] }),
       );
@@ -84,7 +98,10 @@ export async function benchJournal({ recipients = 5000, rounds = 5 } = {}) {
       const fourWorkers = performance.now() - t0;
       const t1 = performance.now();
       const single = notice(`single-${tag}`);
-      await eiam.sendInSiteNoticeInBatches({ ...single, user_names: Array.from({ length: many }, (_, i) => `${single.title}-u${i}`) }, { concurrency: 4 });
+      await eiam.sendInSiteNoticeInBatches(
+        { ...single, user_names: Array.from({ length: many }, (_, i) => `${single.title}-u${i}`) },
+        { concurrency: 4 },
+      );
       const singleMs = performance.now() - t1;
       out.fourWorkersPostgres = {
         method: `${many} recipients: 4 warmed-up worker processes (concurrency 1 each) sharing one delivery on PostgreSQL vs one process without a journal at concurrency 4`,

@@ -11,7 +11,13 @@ globalThis.fetch = (...args) => {
   return nodeFetch(...args);
 };
 const eiam = createEiamClient({ baseUrl: server.baseUrl, accessToken: "bench-token-0000", logLevel: "off" });
-const notice = { title: "Disk alarm", content: "Disk 90% full on node-7", message_type: "TEXT", user_names: ["ziceUser", "zhangaaa01"], all: false };
+const notice = {
+  title: "Disk alarm",
+  content: "Disk 90% full on node-7",
+  message_type: "TEXT",
+  user_names: ["ziceUser", "zhangaaa01"],
+  all: false,
+};
 
 const heapAfterGc = async () => {
   // Several passes, with turns of the event loop between them, so that finalizers and weak

@@ -28,7 +28,13 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export async function benchOverhead({ rounds = 31, callsPerRound = 300 } = {}) {
   const server = await startServer();
   const baseUrl = `http://127.0.0.1:${server.address().port}`;
-  const notice = { title: "Disk alarm", content: "Disk 90% full on node-7", message_type: "TEXT", user_names: ["ziceUser", "zhangaaa01"], all: false };
+  const notice = {
+    title: "Disk alarm",
+    content: "Disk 90% full on node-7",
+    message_type: "TEXT",
+    user_names: ["ziceUser", "zhangaaa01"],
+    all: false,
+  };
   const url = `${baseUrl}/api/v2/tenant/notice/insite/asyncSend`;
 
   const rawFetch = async () => {

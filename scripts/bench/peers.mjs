@@ -19,7 +19,13 @@ import { createEiamClient } from "@signalbridge/bamboocloud-eiam";
 
 const TOKEN = "bench-token-0000";
 const PATH = "/api/v2/tenant/notice/insite/asyncSend";
-const NOTICE = { title: "Disk alarm", content: "Disk 90% full on node-7", message_type: "TEXT", user_names: ["ziceUser", "zhangaaa01"], all: false };
+const NOTICE = {
+  title: "Disk alarm",
+  content: "Disk 90% full on node-7",
+  message_type: "TEXT",
+  user_names: ["ziceUser", "zhangaaa01"],
+  all: false,
+};
 const HEADERS = { "content-type": "application/json", authorization: `Bearer ${TOKEN}` };
 
 /** The minimal server in its own process; resolves to { baseUrl, stop }. */
@@ -253,13 +259,23 @@ export function formatTable(result, oursName) {
       red(c.perCallRatio.toFixed(2), (isOurs && c.perCallRatio > TARGETS.perCall) || behind.includes("perCall")),
       c.p50Microseconds.toFixed(0),
       c.p99Microseconds.toFixed(0),
-      red(`${c.throughputRatio.toFixed(2)} (${c.requestsPerSecond})`, (isOurs && c.throughputRatio < TARGETS.throughput) || behind.includes("throughput")),
+      red(
+        `${c.throughputRatio.toFixed(2)} (${c.requestsPerSecond})`,
+        (isOurs && c.throughputRatio < TARGETS.throughput) || behind.includes("throughput"),
+      ),
       red(c.cpuRatio.toFixed(2), (isOurs && c.cpuRatio > TARGETS.cpu) || behind.includes("cpu")),
     ]);
   }
   const visible = (s) => s.replace(/\x1b\[\d+m/g, "");
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => visible(r[i]).length)));
-  const line = (r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] + cell.length - visible(cell).length) : cell.padStart(widths[i] + cell.length - visible(cell).length))).join("  ");
+  const line = (r) =>
+    r
+      .map((cell, i) =>
+        i === 0
+          ? cell.padEnd(widths[i] + cell.length - visible(cell).length)
+          : cell.padStart(widths[i] + cell.length - visible(cell).length),
+      )
+      .join("  ");
   const out = [`\nPeers, x undici.request (${result.method})`, line(rows[0]), ...rows.slice(1).map(line)];
   out.push(
     result.met

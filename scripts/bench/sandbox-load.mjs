@@ -19,13 +19,26 @@ export async function benchSandbox({ connections = 50, seconds = 10 } = {}) {
 
   const tokenRes = await fetch(`${baseUrl}/api/v2/tenant/token`, {
     method: "POST",
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
     body: "grant_type=client_credentials",
   });
   const { access_token } = await tokenRes.json();
   const url = new URL(`${baseUrl}/api/v2/tenant/notice/insite/asyncSend`);
-  const body = JSON.stringify({ title: "Load", content: "Sandbox load test", message_type: "TEXT", user_names: ["ziceUser", "zhangaaa01"], all: false });
-  const headers = { authorization: `Bearer ${access_token}`, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) };
+  const body = JSON.stringify({
+    title: "Load",
+    content: "Sandbox load test",
+    message_type: "TEXT",
+    user_names: ["ziceUser", "zhangaaa01"],
+    all: false,
+  });
+  const headers = {
+    authorization: `Bearer ${access_token}`,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+  };
   const post = () =>
     new Promise((resolve, reject) => {
       const req = request(url, { method: "POST", headers, agent }, (res) => {

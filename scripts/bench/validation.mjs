@@ -4,16 +4,41 @@ import { operations as enos } from "../../packages/enos/dist/generated/operation
 import { operations as zstack } from "../../packages/zstack/dist/generated/operations.js";
 
 const cases = {
-  "eiam sendInSiteNotice": [eiam.sendInSiteNotice, { body: { title: "Notification Title 66", content: "Content: Abnormal risk detected in your account.", message_type: "TEXT", user_names: ["ziceUser", "zhangaaa01"], org_codes: ["10000"], all: false } }],
-  "enos createMessageRules (seed example)": [enos.createMessageRules, {
-    query: { orgId: "your_org_id" },
-    body: {
-      appId: "your_access_key",
-      rules: [1, 2].map((n) => ({ isEnable: 0, ruleName: `your_rule_name_${n}`, messageRule: { mark1: ["siteA", "siteB"], mark2: ["deviceA", "deviceB"], mark3: ["fault"], mark4: [""], mark5: null } })),
-      relations: [{ type: 0, identifiers: ["your_id_1", "your_id_2"] }, { type: 1, identifiers: ["your_id_3"] }],
+  "eiam sendInSiteNotice": [
+    eiam.sendInSiteNotice,
+    {
+      body: {
+        title: "Notification Title 66",
+        content: "Content: Abnormal risk detected in your account.",
+        message_type: "TEXT",
+        user_names: ["ziceUser", "zhangaaa01"],
+        org_codes: ["10000"],
+        all: false,
+      },
     },
-  }],
-  "zstack AddSNSDingTalkAtPerson": [zstack.AddSNSDingTalkAtPerson, { body: { params: { phoneNumber: "+86-18988887777", endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6", remark: "jack" } } }],
+  ],
+  "enos createMessageRules (seed example)": [
+    enos.createMessageRules,
+    {
+      query: { orgId: "your_org_id" },
+      body: {
+        appId: "your_access_key",
+        rules: [1, 2].map((n) => ({
+          isEnable: 0,
+          ruleName: `your_rule_name_${n}`,
+          messageRule: { mark1: ["siteA", "siteB"], mark2: ["deviceA", "deviceB"], mark3: ["fault"], mark4: [""], mark5: null },
+        })),
+        relations: [
+          { type: 0, identifiers: ["your_id_1", "your_id_2"] },
+          { type: 1, identifiers: ["your_id_3"] },
+        ],
+      },
+    },
+  ],
+  "zstack AddSNSDingTalkAtPerson": [
+    zstack.AddSNSDingTalkAtPerson,
+    { body: { params: { phoneNumber: "+86-18988887777", endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6", remark: "jack" } } },
+  ],
 };
 
 export function benchValidation({ iterations = 200_000 } = {}) {

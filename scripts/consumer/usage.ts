@@ -11,9 +11,16 @@ export async function usage(): Promise<void> {
     allowInsecureHttp: true,
     auth: { accountName: "admin", password: "password" },
   });
-  const person = await zs.addDingTalkAtPerson({ phoneNumber: "+86-13800001111", endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6", remark: "on call" });
+  const person = await zs.addDingTalkAtPerson({
+    phoneNumber: "+86-13800001111",
+    endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6",
+    remark: "on call",
+  });
   const uuid: string | undefined = person.uuid;
-  const { inventories, total } = await zs.queryDingTalkAtPersons({ q: ["endpointUuid=7b9b311a1a6c445bbe48c02b52f91ef6"], replyWithCount: true });
+  const { inventories, total } = await zs.queryDingTalkAtPersons({
+    q: ["endpointUuid=7b9b311a1a6c445bbe48c02b52f91ef6"],
+    replyWithCount: true,
+  });
   console.log(inventories.length, total);
   if (uuid) await zs.updateDingTalkAtPerson(uuid, { endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6", remark: "backup" });
   await zs.removeDingTalkAtPerson({ endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6", phoneNumber: "+86-13800001111" });
@@ -21,7 +28,12 @@ export async function usage(): Promise<void> {
   createZStackClient({ baseUrl: "https://zs.example.com/zstack", auth: { accessKeyId: "id", accessKeySecret: "secret" } });
 
   const eiam = createEiamClient({ baseUrl: "https://acme.bccastle.com", clientId: "id", clientSecret: "secret" });
-  const { notice_id } = await eiam.sendInSiteNotice({ title: "Disk alarm", content: "Disk 90% full", message_type: "TEXT", user_names: ["zhangsan"] });
+  const { notice_id } = await eiam.sendInSiteNotice({
+    title: "Disk alarm",
+    content: "Disk 90% full",
+    message_type: "TEXT",
+    user_names: ["zhangsan"],
+  });
   const { status } = await eiam.getInSiteNoticeSendResult(notice_id);
   const done: boolean = status === "FINISHED";
   createEiamClient({ baseUrl: "https://acme.bccastle.com", accessToken: "token" });

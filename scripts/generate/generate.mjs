@@ -43,9 +43,7 @@ export async function generateVendor(vendor, outRoot = ROOT) {
       const op = item[method];
       if (!op) continue;
       const id = op.operationId;
-      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) =>
-        p.$ref ? resolvePointer(doc, p.$ref) : p,
-      );
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => (p.$ref ? resolvePointer(doc, p.$ref) : p));
       const request = { type: "object", properties: {}, required: [] };
       for (const location of ["path", "query", "header"]) {
         const list = params.filter((p) => p.in === location);
@@ -96,7 +94,17 @@ export async function generateVendor(vendor, outRoot = ROOT) {
         errorCatalog[code] ??= { status: e.status, meaning: e.meaning };
       }
       const idempotent = op["x-signalbridge-idempotent"] ?? ["get", "head", "delete", "options"].includes(method);
-      operations.push({ id, method: method.toUpperCase(), path, idempotent, codes, reqName, ruleMessages, responseValidators, bodyConstraints });
+      operations.push({
+        id,
+        method: method.toUpperCase(),
+        path,
+        idempotent,
+        codes,
+        reqName,
+        ruleMessages,
+        responseValidators,
+        bodyConstraints,
+      });
     }
   }
   if (refusals.length) throw new UnsupportedKeywordError(vendor.spec, refusals);
@@ -106,7 +114,9 @@ export async function generateVendor(vendor, outRoot = ROOT) {
     header(vendor.spec),
     `import { compileSchema } from "@signalbridge/core";`,
     ``,
-    ...Object.keys(schemas).sort().map((name) => `export const ${name} = compileSchema(${JSON.stringify(schemas[name])});`),
+    ...Object.keys(schemas)
+      .sort()
+      .map((name) => `export const ${name} = compileSchema(${JSON.stringify(schemas[name])});`),
     ``,
   ];
   files["validators.ts"] = validatorLines.join("\n");
@@ -144,7 +154,9 @@ export async function generateVendor(vendor, outRoot = ROOT) {
     ``,
     `/** What each documented code means, with the HTTP status it arrives with. */`,
     `export const errorCatalog: Readonly<Record<KnownErrorCode, { status: number; meaning: string }>> = {`,
-    ...codes.map((c) => `  ${q(c)}: { status: ${Number(errorCatalog[c].status) || 0}, meaning: ${q(String(errorCatalog[c].meaning ?? ""))} },`),
+    ...codes.map(
+      (c) => `  ${q(c)}: { status: ${Number(errorCatalog[c].status) || 0}, meaning: ${q(String(errorCatalog[c].meaning ?? ""))} },`,
+    ),
     `};`,
     ``,
   ];

@@ -3,8 +3,21 @@
 // Keywords that only describe; they are dropped so the generated tables stay small.
 // (`format` is an annotation in JSON Schema 2020-12 unless a validator opts in; ours does not.)
 const ANNOTATIONS = new Set([
-  "description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly",
-  "externalDocs", "xml", "discriminator", "$comment", "format", "contentMediaType", "contentEncoding", "default",
+  "description",
+  "title",
+  "example",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "externalDocs",
+  "xml",
+  "discriminator",
+  "$comment",
+  "format",
+  "contentMediaType",
+  "contentEncoding",
+  "default",
 ]);
 
 /**
@@ -17,10 +30,24 @@ const SUBSCHEMA = new Set(["items", "contains", "additionalProperties", "propert
 const SUBSCHEMA_LIST = new Set(["allOf", "anyOf", "oneOf"]);
 const SUBSCHEMA_MAP = new Set(["properties"]);
 const VALUE = new Set([
-  "type", "enum", "const", "required", "dependentRequired",
-  "maxLength", "minLength", "pattern",
-  "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "multipleOf",
-  "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties",
+  "type",
+  "enum",
+  "const",
+  "required",
+  "dependentRequired",
+  "maxLength",
+  "minLength",
+  "pattern",
+  "maximum",
+  "minimum",
+  "exclusiveMaximum",
+  "exclusiveMinimum",
+  "multipleOf",
+  "maxItems",
+  "minItems",
+  "uniqueItems",
+  "maxProperties",
+  "minProperties",
 ]);
 export const CHECKED_KEYWORDS = Object.freeze(["$ref", ...SUBSCHEMA, ...SUBSCHEMA_LIST, ...SUBSCHEMA_MAP, ...VALUE].sort());
 
@@ -121,7 +148,9 @@ export function inlineSchema(doc, schema, { spec = "the spec", basePath = "#", r
       if (SUBSCHEMA.has(key)) out[key] = walk(value, `${path}/${key}`, stack, at);
       else if (SUBSCHEMA_LIST.has(key)) out[key] = value.map((n, i) => walk(n, `${path}/${key}/${i}`, stack, `${at}/${i}`));
       else if (SUBSCHEMA_MAP.has(key)) {
-        out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, `${path}/${key}/${k}`, stack, `${at}/${escapeSegment(k)}`)]));
+        out[key] = Object.fromEntries(
+          Object.entries(value).map(([k, v]) => [k, walk(v, `${path}/${key}/${k}`, stack, `${at}/${escapeSegment(k)}`)]),
+        );
       } else if (VALUE.has(key)) {
         out[key] = value; // data (enum values, const), copied as written
         if (key === "type") for (const type of [value].flat()) if (!TYPES.has(type)) refuse({ where, keyword: key, type });

@@ -124,7 +124,13 @@ export async function sendInBatches(
   const context = { vendor: VENDOR, operation: "sendInSiteNoticeInBatches" };
   if (count === 0) {
     throw new ValidationError(
-      [{ path: "user_names", rule: "rule", message: "user_names or org_codes must not be empty (use sendInSiteNotice with all: true to reach everyone)" }],
+      [
+        {
+          path: "user_names",
+          rule: "rule",
+          message: "user_names or org_codes must not be empty (use sendInSiteNotice with all: true to reach everyone)",
+        },
+      ],
       context,
     );
   }
@@ -150,14 +156,24 @@ export async function sendInBatches(
     send: async (content) => {
       // What a later call sends is what the journal planned, even if this call's request split differently.
       const { user_names, org_codes } = content as PlannedRecipients;
-      const body: SendInSiteNoticeRequest = { ...common, ...(user_names.length ? { user_names } : {}), ...(org_codes.length ? { org_codes } : {}), all: false };
+      const body: SendInSiteNoticeRequest = {
+        ...common,
+        ...(user_names.length ? { user_names } : {}),
+        ...(org_codes.length ? { org_codes } : {}),
+        all: false,
+      };
       assertValid(op.validateRequest, { body }, op.ruleMessages, context);
       const sent = await send(body, options.call);
       return { notice_id: sent.notice_id };
     },
     classify: (error) => {
       if (!(error instanceof SignalBridgeError)) throw error;
-      const stop = error instanceof ApiError && error.code === "NOTICE.INSITE.0003" ? "quota" : error instanceof AuthenticationError ? "authentication" : undefined;
+      const stop =
+        error instanceof ApiError && error.code === "NOTICE.INSITE.0003"
+          ? "quota"
+          : error instanceof AuthenticationError
+            ? "authentication"
+            : undefined;
       return { state: outcomeOf(error), reason: `${error.name}: ${error.message}`, error, ...(stop ? { stop } : {}) };
     },
     notStartedReason: (stoppedBy) => `not started: the delivery stopped (${stoppedBy})`,
@@ -181,5 +197,11 @@ export async function sendInBatches(
     user_names: batches.filter((b) => b.outcome === outcome).flatMap((b) => b.user_names),
     org_codes: batches.filter((b) => b.outcome === outcome).flatMap((b) => b.org_codes),
   });
-  return { batches, sent: collect("sent"), notSent: collect("not-sent"), uncertain: collect("uncertain"), ...(stoppedBy ? { stoppedBy } : {}) };
+  return {
+    batches,
+    sent: collect("sent"),
+    notSent: collect("not-sent"),
+    uncertain: collect("uncertain"),
+    ...(stoppedBy ? { stoppedBy } : {}),
+  };
 }

@@ -119,9 +119,7 @@ export const eiamErrors: VendorErrors = {
       };
       // invalid_token reaches the caller only when renewing the token did not help (or was not
       // possible); invalid_client / unauthorized_user come with 401.
-      return oauthCode === "invalid_token" || exchange.status === 401
-        ? new EiamAuthenticationError(init)
-        : new EiamApiError(init);
+      return oauthCode === "invalid_token" || exchange.status === 401 ? new EiamAuthenticationError(init) : new EiamApiError(init);
     }
 
     const init = { ...base, shape: undefined, code: undefined, message: fallbackMessage(exchange, o) };

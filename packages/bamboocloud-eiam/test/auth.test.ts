@@ -97,7 +97,9 @@ describe("expired token answer (400 invalid_token)", () => {
 
   test("renews only once: a fresh token refused again is an EiamAuthenticationError", async () => {
     const s = await eiam(() => ({ status: 400, body: { error: "invalid_token", error_description: "Invalid access" } }));
-    const e = (await client(s).sendInSiteNotice(NOTICE).catch((x: unknown) => x)) as EiamAuthenticationError;
+    const e = (await client(s)
+      .sendInSiteNotice(NOTICE)
+      .catch((x: unknown) => x)) as EiamAuthenticationError;
     expect(e).toBeInstanceOf(EiamAuthenticationError);
     expect(e.code).toBe("invalid_token");
     expect(businessCalls(s)).toHaveLength(2);
@@ -133,7 +135,9 @@ describe("expired token answer (400 invalid_token)", () => {
 
   test("a business 400 does not renew the token", async () => {
     const s = await eiam(() => ({ status: 400, body: { error_code: "NOTICE.INSITE.0003", error_msg: "limit" } }));
-    await client(s).sendInSiteNotice(NOTICE).catch(() => undefined);
+    await client(s)
+      .sendInSiteNotice(NOTICE)
+      .catch(() => undefined);
     expect(tokenCalls(s)).toHaveLength(1);
     expect(businessCalls(s)).toHaveLength(1);
   });
@@ -142,7 +146,9 @@ describe("expired token answer (400 invalid_token)", () => {
     const s = await eiam(() => ({ body: {} }), {
       tokenReply: () => ({ status: 401, body: { error: "invalid_client", error_description: "Bad client credentials" } }),
     });
-    const e = await client(s).getInSiteNoticeSendResult("N").catch((x: unknown) => x);
+    const e = await client(s)
+      .getInSiteNoticeSendResult("N")
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AuthenticationError);
     expect(tokenCalls(s)).toHaveLength(1); // a 401 is final, even for the idempotent token fetch
   });

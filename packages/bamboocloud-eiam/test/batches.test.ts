@@ -13,7 +13,8 @@ afterEach(async () => {
 const users = (n: number) => Array.from({ length: n }, (_, i) => `user${String(i).padStart(3, "0")}`);
 const orgs = (n: number) => Array.from({ length: n }, (_, i) => `org${i}`);
 const notice = { title: "Disk alarm", content: "Disk 90% full", message_type: "TEXT" as const };
-const client = (url: string) => createEiamClient({ baseUrl: url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, logLevel: "off", retry: { initialDelayMs: 1 } });
+const client = (url: string) =>
+  createEiamClient({ baseUrl: url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, logLevel: "off", retry: { initialDelayMs: 1 } });
 const sends = (s: TestServer) => businessCalls(s).filter((r) => r.pathname === SEND_PATH);
 
 describe("sendInSiteNoticeInBatches", () => {
@@ -24,7 +25,11 @@ describe("sendInSiteNoticeInBatches", () => {
     const result = await client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: input, org_codes: orgs(25) });
 
     const bodies = sends(server).map((r) => r.json());
-    expect(bodies.map((b) => [b.user_names?.length ?? 0, b.org_codes?.length ?? 0])).toEqual([[100, 20], [100, 5], [50, 0]]);
+    expect(bodies.map((b) => [b.user_names?.length ?? 0, b.org_codes?.length ?? 0])).toEqual([
+      [100, 20],
+      [100, 5],
+      [50, 0],
+    ]);
     expect(bodies.every((b) => b.all === false && b.title === notice.title && b.message_type === "TEXT")).toBe(true);
     const sentUsers = bodies.flatMap((b) => b.user_names ?? []);
     expect(sentUsers).toHaveLength(250);
@@ -39,7 +44,9 @@ describe("sendInSiteNoticeInBatches", () => {
   it("stops on the daily quota and reports exactly who was not sent", async () => {
     let n = 0;
     server = await startEiam(() =>
-      ++n >= 2 ? { status: 400, body: { error_code: "NOTICE.INSITE.0003", error_msg: "本次发送站内信数量超过规格限制" } } : { body: { noitce_id: `N${n}` } },
+      ++n >= 2
+        ? { status: 400, body: { error_code: "NOTICE.INSITE.0003", error_msg: "本次发送站内信数量超过规格限制" } }
+        : { body: { noitce_id: `N${n}` } },
     );
     const all = users(350);
     const result = await client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: all }, { concurrency: 1 });
@@ -78,7 +85,10 @@ describe("sendInSiteNoticeInBatches", () => {
       server = await startEiam(() => (++n === 2 ? { destroy: true } : { body: { noitce_id: `N${n}` } }));
       const journal = createMemoryJournal();
       const all = users(300);
-      const first = await client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: all }, { journal, deliveryKey: "alarm-1", concurrency: 1 });
+      const first = await client(server.url).sendInSiteNoticeInBatches(
+        { ...notice, user_names: all },
+        { journal, deliveryKey: "alarm-1", concurrency: 1 },
+      );
       expect(first.uncertain.user_names).toEqual(all.slice(100, 200));
       expect(sends(server)).toHaveLength(3);
       const again = await client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: all }, { journal, deliveryKey: "alarm-1" });
@@ -94,9 +104,9 @@ describe("sendInSiteNoticeInBatches", () => {
       const journal = createMemoryJournal();
       await client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { journal, deliveryKey: "k" });
       const before = server.requests.length;
-      await expect(client(server.url).sendInSiteNoticeInBatches({ ...notice, title: "Other", user_names: users(2) }, { journal, deliveryKey: "k" })).rejects.toThrow(
-        'deliveryKey "k" already names a different request',
-      );
+      await expect(
+        client(server.url).sendInSiteNoticeInBatches({ ...notice, title: "Other", user_names: users(2) }, { journal, deliveryKey: "k" }),
+      ).rejects.toThrow('deliveryKey "k" already names a different request');
       expect(server.requests).toHaveLength(before);
     });
 
@@ -106,22 +116,28 @@ describe("sendInSiteNoticeInBatches", () => {
         ...createMemoryJournal(),
         location: "/var/lib/x/deliveries.db",
         begin: async () => {
-          throw new JournalError("write", "/var/lib/x/deliveries.db", "journal file /var/lib/x/deliveries.db: cannot record the plan: disk I/O error");
+          throw new JournalError(
+            "write",
+            "/var/lib/x/deliveries.db",
+            "journal file /var/lib/x/deliveries.db: cannot record the plan: disk I/O error",
+          );
         },
       };
-      await expect(client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { journal: broken, deliveryKey: "k" })).rejects.toThrow(
-        "journal file /var/lib/x/deliveries.db",
-      );
+      await expect(
+        client(server.url).sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { journal: broken, deliveryKey: "k" }),
+      ).rejects.toThrow("journal file /var/lib/x/deliveries.db");
       expect(server.requests).toHaveLength(0);
     });
 
     it("bad keys: a deliveryKey without a journal, an empty key", async () => {
       server = await startEiam(() => ({ body: { noitce_id: "N" } }));
       const c = client(server.url);
-      await expect(c.sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { deliveryKey: "k" })).rejects.toThrow("deliveryKey needs a journal");
-      await expect(c.sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { journal: createMemoryJournal(), deliveryKey: "" })).rejects.toThrow(
-        "deliveryKey must be a non-empty string",
+      await expect(c.sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { deliveryKey: "k" })).rejects.toThrow(
+        "deliveryKey needs a journal",
       );
+      await expect(
+        c.sendInSiteNoticeInBatches({ ...notice, user_names: users(2) }, { journal: createMemoryJournal(), deliveryKey: "" }),
+      ).rejects.toThrow("deliveryKey must be a non-empty string");
       expect(server.requests).toHaveLength(0);
     });
   });

@@ -11,17 +11,7 @@ import {
 import { plainHttpRuleMismatches, recordingLogger, refusedUrl, startTestServer, type TestServer } from "@signalbridge/testkit";
 import { afterEach, describe, expect, test } from "vitest";
 import { createEiamClient, EiamApiError, EiamAuthenticationError, errorCatalog, type EiamClientOptions } from "../src/index.js";
-import {
-  businessCalls,
-  CLIENT_ID,
-  CLIENT_SECRET,
-  NOTICE,
-  resultPath,
-  SEND_PATH,
-  startEiam,
-  TOKEN_PATH,
-  tokenCalls,
-} from "./helpers.js";
+import { businessCalls, CLIENT_ID, CLIENT_SECRET, NOTICE, resultPath, SEND_PATH, startEiam, TOKEN_PATH, tokenCalls } from "./helpers.js";
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -57,12 +47,7 @@ describe("sendInSiteNotice on the wire", () => {
   });
 
   test("returns notice_id whichever spelling the server used, keeping other fields", async () => {
-    const answers = [
-      { noitce_id: "A-1" },
-      { notice_id: "B-2" },
-      { notice_id: "C-3", noitce_id: "C-3" },
-      { noitce_id: "D-4", extra: 1 },
-    ];
+    const answers = [{ noitce_id: "A-1" }, { notice_id: "B-2" }, { notice_id: "C-3", noitce_id: "C-3" }, { noitce_id: "D-4", extra: 1 }];
     const s = await eiam((_r, i) => ({ body: answers[i - 1] }));
     const c = client(s);
     expect(await c.sendInSiteNotice(NOTICE)).toEqual({ notice_id: "A-1" });
@@ -126,7 +111,9 @@ describe("errors", () => {
       headers: { "x-request-id": "req-42" },
       body: { error_code: " NOTICE.0004", error_msg: "通知标题不能为空" },
     }));
-    const error = await client(s).sendInSiteNotice(NOTICE).catch((e: unknown) => e);
+    const error = await client(s)
+      .sendInSiteNotice(NOTICE)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EiamApiError);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toBeInstanceOf(SignalBridgeError);
@@ -155,7 +142,9 @@ describe("errors", () => {
     ["NOTICE.INSITE.0004", "scope cannot be empty"],
   ])("%s is parsed, not retried", async (code, msg) => {
     const s = await eiam(() => ({ status: 400, body: { error_code: code, error_msg: msg } }));
-    const e = (await client(s).sendInSiteNotice(NOTICE).catch((x: unknown) => x)) as EiamApiError;
+    const e = (await client(s)
+      .sendInSiteNotice(NOTICE)
+      .catch((x: unknown) => x)) as EiamApiError;
     expect(e).toBeInstanceOf(EiamApiError);
     expect(e.code).toBe(code);
     expect(e.message).toContain(msg);
@@ -164,7 +153,9 @@ describe("errors", () => {
 
   test("NOTICE.0001 for an unknown notice, not retried although the GET is idempotent", async () => {
     const s = await eiam(() => ({ status: 400, body: { error_code: "NOTICE.0001", error_msg: "通知不存在" } }));
-    const e = (await client(s).getInSiteNoticeSendResult("nope").catch((x: unknown) => x)) as EiamApiError;
+    const e = (await client(s)
+      .getInSiteNoticeSendResult("nope")
+      .catch((x: unknown) => x)) as EiamApiError;
     expect(e).toBeInstanceOf(EiamApiError);
     expect(e.code).toBe("NOTICE.0001");
     expect(e.operation).toBe("getInSiteNoticeSendResult");
@@ -173,7 +164,9 @@ describe("errors", () => {
 
   test("an OAuth permission error becomes EiamApiError with the OAuth code", async () => {
     const s = await eiam(() => ({ status: 400, body: { error: "insufficient_scope", error_description: "not enough scope permission" } }));
-    const e = (await client(s).sendInSiteNotice(NOTICE).catch((x: unknown) => x)) as EiamApiError;
+    const e = (await client(s)
+      .sendInSiteNotice(NOTICE)
+      .catch((x: unknown) => x)) as EiamApiError;
     expect(e).toBeInstanceOf(EiamApiError);
     expect(e).not.toBeInstanceOf(AuthenticationError);
     expect(e.code).toBe("insufficient_scope");
@@ -198,7 +191,9 @@ describe("errors", () => {
     const s = await eiam(() => ({ body: { noitce_id: "X" } }), {
       tokenReply: () => ({ status: 401, body: { error: "invalid_client", error_description: "Bad client credentials" } }),
     });
-    const e = (await client(s).sendInSiteNotice(NOTICE).catch((x: unknown) => x)) as EiamAuthenticationError;
+    const e = (await client(s)
+      .sendInSiteNotice(NOTICE)
+      .catch((x: unknown) => x)) as EiamAuthenticationError;
     expect(e).toBeInstanceOf(EiamAuthenticationError);
     expect(e.code).toBe("invalid_client");
     expect(e.status).toBe(401);
@@ -212,14 +207,18 @@ describe("errors", () => {
     const s = await eiam(() => ({ body: {} }), {
       tokenReply: () => ({ status: 400, body: { error: "unsupported_grant_type", error_description: "grant_type not supported" } }),
     });
-    const e = (await client(s).getInSiteNoticeSendResult("N").catch((x: unknown) => x)) as EiamApiError;
+    const e = (await client(s)
+      .getInSiteNoticeSendResult("N")
+      .catch((x: unknown) => x)) as EiamApiError;
     expect(e).toBeInstanceOf(EiamApiError);
     expect(e.code).toBe("unsupported_grant_type");
   });
 
   test("an HTML error page becomes EiamApiError without a code", async () => {
     const s = await eiam(() => ({ status: 502, headers: { "content-type": "text/html" }, body: "<html><body>Bad Gateway</body></html>" }));
-    const e = (await client(s).sendInSiteNotice(NOTICE).catch((x: unknown) => x)) as EiamApiError;
+    const e = (await client(s)
+      .sendInSiteNotice(NOTICE)
+      .catch((x: unknown) => x)) as EiamApiError;
     expect(e).toBeInstanceOf(EiamApiError);
     expect(e.code).toBeUndefined();
     expect(e.shape).toBeUndefined();
@@ -239,8 +238,13 @@ describe("errors", () => {
   });
 
   test("a Spring-style 500 body is not mistaken for an OAuth code; the send is not retried", async () => {
-    const s = await eiam(() => ({ status: 500, body: { timestamp: "2024-01-01", status: 500, error: "Internal Server Error", path: SEND_PATH } }));
-    const e = (await client(s).sendInSiteNotice(NOTICE).catch((x: unknown) => x)) as EiamApiError;
+    const s = await eiam(() => ({
+      status: 500,
+      body: { timestamp: "2024-01-01", status: 500, error: "Internal Server Error", path: SEND_PATH },
+    }));
+    const e = (await client(s)
+      .sendInSiteNotice(NOTICE)
+      .catch((x: unknown) => x)) as EiamApiError;
     expect(e).toBeInstanceOf(EiamApiError);
     expect(e.code).toBeUndefined();
     expect(e.message).toContain("Internal Server Error");
@@ -260,7 +264,9 @@ describe("errors", () => {
 
   test("an unknown status value is a ResponseShapeError", async () => {
     const s = await eiam(() => ({ body: { status: "DONE" } }));
-    const e = (await client(s).getInSiteNoticeSendResult("N").catch((x: unknown) => x)) as ResponseShapeError;
+    const e = (await client(s)
+      .getInSiteNoticeSendResult("N")
+      .catch((x: unknown) => x)) as ResponseShapeError;
     expect(e).toBeInstanceOf(ResponseShapeError);
     expect(e.message).toContain("status");
   });
@@ -281,17 +287,35 @@ describe("validation: nothing reaches the server", () => {
     ["content over 1024", { ...NOTICE, content: "x".repeat(1025) }, /body\.content: must be at most 1024 characters/],
     ["missing message_type", { title: "t", content: "c", all: true }, /body\.message_type: is required/],
     ["unknown message_type", { ...NOTICE, message_type: "HTML" }, /body\.message_type: must be one of "TEXT", "MARKDOWN" \(got "HTML"\)/],
-    ["101 user names", { ...NOTICE, user_names: Array.from({ length: 101 }, (_, i) => `u${i}`) }, /body\.user_names: must have at most 100 items \(got 101/],
-    ["21 org codes", { ...NOTICE, org_codes: Array.from({ length: 21 }, (_, i) => `o${i}`) }, /body\.org_codes: must have at most 20 items/],
-    ["no recipients, all absent", { title: "t", content: "c", message_type: "TEXT" }, /user_names or org_codes must not be empty when `all` is not true/],
-    ["no recipients, all false", { title: "t", content: "c", message_type: "TEXT", all: false, user_names: [], org_codes: [] }, /user_names or org_codes must not be empty when `all` is not true/],
+    [
+      "101 user names",
+      { ...NOTICE, user_names: Array.from({ length: 101 }, (_, i) => `u${i}`) },
+      /body\.user_names: must have at most 100 items \(got 101/,
+    ],
+    [
+      "21 org codes",
+      { ...NOTICE, org_codes: Array.from({ length: 21 }, (_, i) => `o${i}`) },
+      /body\.org_codes: must have at most 20 items/,
+    ],
+    [
+      "no recipients, all absent",
+      { title: "t", content: "c", message_type: "TEXT" },
+      /user_names or org_codes must not be empty when `all` is not true/,
+    ],
+    [
+      "no recipients, all false",
+      { title: "t", content: "c", message_type: "TEXT", all: false, user_names: [], org_codes: [] },
+      /user_names or org_codes must not be empty when `all` is not true/,
+    ],
     ["misspelt field", { ...NOTICE, userNames: ["a"] }, /body\.userNames: is not a field of this request/],
     ["all as a string", { ...NOTICE, all: "false" }, /body\.all: must be boolean/],
     ["user name not a string", { ...NOTICE, user_names: [1] }, /body\.user_names\.0: must be string/],
   ];
   test.each(cases)("%s", async (_name, body, message) => {
     const s = await eiam(() => ({ body: { noitce_id: "X" } }));
-    const e = (await client(s).sendInSiteNotice(body as never).catch((x: unknown) => x)) as ValidationError;
+    const e = (await client(s)
+      .sendInSiteNotice(body as never)
+      .catch((x: unknown) => x)) as ValidationError;
     expect(e).toBeInstanceOf(ValidationError);
     expect(e.kind).toBe("validation");
     expect(e.message).toMatch(message);
@@ -316,7 +340,9 @@ describe("validation: nothing reaches the server", () => {
 
   test("an empty notice id is refused before sending", async () => {
     const s = await eiam(() => ({ body: { status: "FINISHED" } }));
-    const e = (await client(s).getInSiteNoticeSendResult("").catch((x: unknown) => x)) as ValidationError;
+    const e = (await client(s)
+      .getInSiteNoticeSendResult("")
+      .catch((x: unknown) => x)) as ValidationError;
     expect(e).toBeInstanceOf(ValidationError);
     expect(e.message).toMatch(/path\.notice_id: must not be empty/);
     expect(s.requests).toHaveLength(0);
@@ -324,7 +350,9 @@ describe("validation: nothing reaches the server", () => {
 
   test("validate: false sends whatever it is given", async () => {
     const s = await eiam(() => ({ status: 400, body: { error_code: "NOTICE.0004", error_msg: "通知标题不能为空" } }));
-    const e = (await client(s, { validate: false }).sendInSiteNotice({ ...NOTICE, title: "" }).catch((x: unknown) => x)) as EiamApiError;
+    const e = (await client(s, { validate: false })
+      .sendInSiteNotice({ ...NOTICE, title: "" })
+      .catch((x: unknown) => x)) as EiamApiError;
     expect(e.code).toBe("NOTICE.0004");
   });
 });
@@ -344,7 +372,11 @@ describe("construction", () => {
   });
 
   test("plain http to a non-loopback host is refused unless allowInsecureHttp (the shared table)", () => {
-    expect(plainHttpRuleMismatches((baseUrl, allowInsecureHttp) => createEiamClient({ baseUrl, allowInsecureHttp, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }))).toEqual([]);
+    expect(
+      plainHttpRuleMismatches((baseUrl, allowInsecureHttp) =>
+        createEiamClient({ baseUrl, allowInsecureHttp, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
+      ),
+    ).toEqual([]);
   });
 
   test("a missing or relative baseUrl is refused", () => {
@@ -356,7 +388,9 @@ describe("construction", () => {
 describe("retries and failures", () => {
   test("asyncSend is not re-sent after a 503 (it may have been processed)", async () => {
     const s = await eiam(() => ({ status: 503, body: "Service Unavailable" }));
-    const e = (await client(s).sendInSiteNotice(NOTICE).catch((x: unknown) => x)) as EiamApiError;
+    const e = (await client(s)
+      .sendInSiteNotice(NOTICE)
+      .catch((x: unknown) => x)) as EiamApiError;
     expect(e).toBeInstanceOf(EiamApiError);
     expect(e.status).toBe(503);
     expect(businessCalls(s)).toHaveLength(1);
@@ -364,14 +398,18 @@ describe("retries and failures", () => {
 
   test("asyncSend is not re-sent after a dropped connection", async () => {
     const s = await eiam(() => ({ destroy: true }));
-    const e = (await client(s).sendInSiteNotice(NOTICE).catch((x: unknown) => x)) as NetworkError;
+    const e = (await client(s)
+      .sendInSiteNotice(NOTICE)
+      .catch((x: unknown) => x)) as NetworkError;
     expect(e).toBeInstanceOf(NetworkError);
     expect(e.mayHaveReachedServer).toBe(true);
     expect(businessCalls(s)).toHaveLength(1);
   });
 
   test("asyncSend is retried after 429 with Retry-After (not processed)", async () => {
-    const s = await eiam((_r, i) => (i === 1 ? { status: 429, headers: { "retry-after": "0" }, body: "slow down" } : { body: { noitce_id: "X" } }));
+    const s = await eiam((_r, i) =>
+      i === 1 ? { status: 429, headers: { "retry-after": "0" }, body: "slow down" } : { body: { noitce_id: "X" } },
+    );
     expect(await client(s).sendInSiteNotice(NOTICE)).toEqual({ notice_id: "X" });
     expect(businessCalls(s)).toHaveLength(2);
   });
@@ -395,7 +433,9 @@ describe("retries and failures", () => {
 
   test("connection refused: NetworkError that says nothing was sent", async () => {
     const url = await refusedUrl();
-    const e = (await createEiamClient({ baseUrl: url, accessToken: "abcd-1234", retry: false }).sendInSiteNotice(NOTICE).catch((x: unknown) => x)) as NetworkError;
+    const e = (await createEiamClient({ baseUrl: url, accessToken: "abcd-1234", retry: false })
+      .sendInSiteNotice(NOTICE)
+      .catch((x: unknown) => x)) as NetworkError;
     expect(e).toBeInstanceOf(NetworkError);
     expect(e.mayHaveReachedServer).toBe(false);
   });
@@ -463,7 +503,9 @@ describe("no secret leaks", () => {
 describe("raw client", () => {
   test(".raw is authenticated too and returns { data, error }", async () => {
     const s = await eiam((r) =>
-      r.pathname.endsWith("/getSendResult") ? { body: { status: "UNSENT" } } : { status: 400, body: { error_code: "NOTICE.0004", error_msg: "x" } },
+      r.pathname.endsWith("/getSendResult")
+        ? { body: { status: "UNSENT" } }
+        : { status: 400, body: { error_code: "NOTICE.0004", error_msg: "x" } },
     );
     const c = client(s);
     const ok = await c.raw.GET("/api/v2/tenant/notice/insite/{notice_id}/getSendResult", { params: { path: { notice_id: "N" } } });

@@ -33,7 +33,12 @@ export async function startEiam(
       if (options.tokenReply) return options.tokenReply(request, index);
       const token = `tok-${issued.length + 1}-0d61dde4c700`;
       issued.push(token);
-      const body: Record<string, unknown> = { access_token: token, token_type: "bearer", scope: "all", id_token: "eyJraWMSIs.eyJQwWVzQOrwNYo.ELddR0yVUQXgupYWNtS" };
+      const body: Record<string, unknown> = {
+        access_token: token,
+        token_type: "bearer",
+        scope: "all",
+        id_token: "eyJraWMSIs.eyJQwWVzQOrwNYo.ELddR0yVUQXgupYWNtS",
+      };
       if (options.expiresIn !== undefined) body.expires_in = options.expiresIn;
       else body.expires_in = 1799;
       return { body };

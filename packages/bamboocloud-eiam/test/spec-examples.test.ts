@@ -153,8 +153,16 @@ describe("the seed document is fully in the spec", () => {
   test("every seed error code is listed with status 400", () => {
     const listed = new Map((send["x-error-codes"] as Json[]).map((e) => [e.code, e]));
     for (const code of [
-      "COM.0601", "NOTICE.0004", "NOTICE.0005", "NOTICE.0006", "NOTICE.0007", "NOTICE.0008",
-      "NOTICE.0010", "NOTICE.0011", "NOTICE.INSITE.0003", "NOTICE.INSITE.0004",
+      "COM.0601",
+      "NOTICE.0004",
+      "NOTICE.0005",
+      "NOTICE.0006",
+      "NOTICE.0007",
+      "NOTICE.0008",
+      "NOTICE.0010",
+      "NOTICE.0011",
+      "NOTICE.INSITE.0003",
+      "NOTICE.INSITE.0004",
     ]) {
       expect(listed.get(code)?.status, code).toBe(400);
       expect(listed.get(code)?.action, code).toBeTruthy();

@@ -144,10 +144,13 @@ export function createApiClient<Paths extends {}, Ops extends OperationTable = O
   const { vendor, operations, options, errors } = config;
   const baseUrl = checkBaseUrl(vendor, options.baseUrl, options.allowInsecureHttp);
   const timeoutMs = checkTimeoutMs(vendor, "timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const attemptTimeoutMs = options.attemptTimeoutMs === undefined ? undefined : checkTimeoutMs(vendor, "attemptTimeoutMs", options.attemptTimeoutMs);
+  const attemptTimeoutMs =
+    options.attemptTimeoutMs === undefined ? undefined : checkTimeoutMs(vendor, "attemptTimeoutMs", options.attemptTimeoutMs);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
-    throw new ConfigurationError(`${vendor}: maxResponseBytes must be a whole number of bytes ≥ 1 (got ${String(maxResponseBytes)})`, { vendor });
+    throw new ConfigurationError(`${vendor}: maxResponseBytes must be a whole number of bytes ≥ 1 (got ${String(maxResponseBytes)})`, {
+      vendor,
+    });
   }
   const headerProblems = headerViolations(options.headers, "headers");
   if (headerProblems.length) {
@@ -212,7 +215,9 @@ export function createApiClient<Paths extends {}, Ops extends OperationTable = O
       if (wireProblems.length) throw new ValidationError(wireProblems, ctx);
       // Always, even with validation off: "", "." and ".." would make the URL address another
       // resource (the list instead of one item, the parent path) instead of failing.
-      const badSegments = Object.entries(input.path ?? {}).filter(([, v]) => v === "" || v === "." || v === ".." || v === undefined || v === null);
+      const badSegments = Object.entries(input.path ?? {}).filter(
+        ([, v]) => v === "" || v === "." || v === ".." || v === undefined || v === null,
+      );
       if (badSegments.length) {
         throw new ValidationError(
           badSegments.map(([name, v]) => ({
@@ -300,7 +305,7 @@ export function createApiClient<Paths extends {}, Ops extends OperationTable = O
 function checkTimeoutMs(vendor: string, name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
     throw new ConfigurationError(
-      `${vendor}: ${name} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (got ${typeof value === "number" ? value : JSON.stringify(value) ?? String(value)})`,
+      `${vendor}: ${name} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (got ${typeof value === "number" ? value : (JSON.stringify(value) ?? String(value))})`,
       { vendor },
     );
   }
@@ -308,14 +313,23 @@ function checkTimeoutMs(vendor: string, name: string, value: unknown): number {
 }
 
 /** The body as it will be sent, and the input to validate: the body parsed back from those bytes. */
-function snapshotBody(input: RequestInput, context: { vendor: string; operation: string }): { checked: RequestInput; bytes: string | undefined } {
+function snapshotBody(
+  input: RequestInput,
+  context: { vendor: string; operation: string },
+): { checked: RequestInput; bytes: string | undefined } {
   if (input.body === undefined) return { checked: input, bytes: undefined };
   let json: string | undefined;
   try {
     json = JSON.stringify(input.body);
   } catch (error) {
     throw new ValidationError(
-      [{ path: "body", rule: "json", message: `body: must be JSON-serializable (${error instanceof Error ? error.message : String(error)})` }],
+      [
+        {
+          path: "body",
+          rule: "json",
+          message: `body: must be JSON-serializable (${error instanceof Error ? error.message : String(error)})`,
+        },
+      ],
       context,
     );
   }
@@ -335,7 +349,11 @@ function wireViolations(input: RequestInput): Violation[] {
     for (const [name, value] of Object.entries(input[where] ?? {})) {
       const values = Array.isArray(value) ? value : [value];
       if (values.some((v) => typeof v === "string" && LONE_SURROGATE.test(v))) {
-        out.push({ path: `${where}.${name}`, rule: "wellFormedUnicode", message: `${where}.${name}: must not contain a lone UTF-16 surrogate (it cannot be URL-encoded)` });
+        out.push({
+          path: `${where}.${name}`,
+          rule: "wellFormedUnicode",
+          message: `${where}.${name}: must not contain a lone UTF-16 surrogate (it cannot be URL-encoded)`,
+        });
       }
     }
   }

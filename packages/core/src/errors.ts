@@ -169,10 +169,7 @@ export class TimeoutError extends SignalBridgeError {
   readonly mayHaveReachedServer: boolean;
 
   constructor(message: string, init: TimeoutErrorInit) {
-    super(
-      `${message} (${init.mayHaveReachedServer ? "the request may have reached the server" : "the request was not sent"})`,
-      init,
-    );
+    super(`${message} (${init.mayHaveReachedServer ? "the request may have reached the server" : "the request was not sent"})`, init);
     this.timeoutMs = init.timeoutMs;
     this.mayHaveReachedServer = init.mayHaveReachedServer;
   }

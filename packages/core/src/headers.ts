@@ -9,11 +9,19 @@ const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** Why a header cannot be sent, or undefined when it can. The value itself is never quoted. */
 export function headerViolation(name: string, value: unknown, where = "header"): Violation | undefined {
   if (typeof name !== "string" || !FIELD_NAME.test(name)) {
-    return { path: `${where}.${String(name)}`, rule: "headerName", message: `${where} name ${JSON.stringify(String(name))}: must be an HTTP token (letters, digits and !#$%&'*+.^_\`|~-)` };
+    return {
+      path: `${where}.${String(name)}`,
+      rule: "headerName",
+      message: `${where} name ${JSON.stringify(String(name))}: must be an HTTP token (letters, digits and !#$%&'*+.^_\`|~-)`,
+    };
   }
   if (typeof value === "number" || typeof value === "boolean") value = String(value);
   if (typeof value !== "string") {
-    return { path: `${where}.${name}`, rule: "type", message: `${where}.${name}: must be a string (got ${value === null ? "null" : typeof value})` };
+    return {
+      path: `${where}.${name}`,
+      rule: "type",
+      message: `${where}.${name}: must be a string (got ${value === null ? "null" : typeof value})`,
+    };
   }
   if (!FIELD_VALUE.test(value)) {
     return {
@@ -26,11 +34,7 @@ export function headerViolation(name: string, value: unknown, where = "header"):
 }
 
 /** Headers as callers pass them; `null` removes a header set by an earlier layer. */
-export type HeaderLayer =
-  | HeaderMap
-  | Headers
-  | Readonly<Record<string, string | null | undefined>>
-  | undefined;
+export type HeaderLayer = HeaderMap | Headers | Readonly<Record<string, string | null | undefined>> | undefined;
 
 /**
  * Request headers with case-insensitive names: setting `Authorization` replaces `authorization`

@@ -103,12 +103,18 @@ export const isJournalError = (e: unknown): e is JournalError => e instanceof Jo
 
 /** A delivery key names one delivery for its whole life: non-empty, printable, at most 200 characters. */
 export function checkDeliveryKey(deliveryKey: unknown): string {
-  if (typeof deliveryKey !== "string" || deliveryKey.length === 0 || deliveryKey.length > 200 || /[\u0000-\u001f\u007f]/.test(deliveryKey)) {
+  if (
+    typeof deliveryKey !== "string" ||
+    deliveryKey.length === 0 ||
+    deliveryKey.length > 200 ||
+    /[\u0000-\u001f\u007f]/.test(deliveryKey)
+  ) {
     throw new ValidationError([
       {
         path: "deliveryKey",
         rule: "rule",
-        message: "deliveryKey must be a non-empty string of at most 200 printable characters (it names one delivery: reuse it only to resume that delivery)",
+        message:
+          "deliveryKey must be a non-empty string of at most 200 printable characters (it names one delivery: reuse it only to resume that delivery)",
       },
     ]);
   }
@@ -139,7 +145,10 @@ export async function journalForCall(
     return { journal: options.journal, deliveryKey, fingerprint: await sha256Hex(canonicalJson(fingerprintOf())), done: async () => {} };
   }
   if (options.deliveryKey !== undefined) {
-    throw new ValidationError([{ path: "deliveryKey", rule: "rule", message: "deliveryKey needs a journal (pass { journal, deliveryKey })" }], context);
+    throw new ValidationError(
+      [{ path: "deliveryKey", rule: "rule", message: "deliveryKey needs a journal (pass { journal, deliveryKey })" }],
+      context,
+    );
   }
   const journal = createMemoryJournal();
   return { journal, deliveryKey: "call", fingerprint: "", done: () => journal.close() };
@@ -211,7 +220,11 @@ export function createMemoryJournal(): DeliveryJournal {
       if (closed) throw new JournalError("closed", "memory", "the journal is closed");
       const used = deliveries.get(key);
       if (!used) {
-        deliveries.set(key, { operation: plan.operation, fingerprint: plan.fingerprint, rows: plan.batches.map((content) => ({ content, state: "pending" })) });
+        deliveries.set(key, {
+          operation: plan.operation,
+          fingerprint: plan.fingerprint,
+          rows: plan.batches.map((content) => ({ content, state: "pending" })),
+        });
         return;
       }
       if (used.operation !== plan.operation || used.fingerprint !== plan.fingerprint) {
@@ -239,7 +252,8 @@ export function createMemoryJournal(): DeliveryJournal {
     },
     async settle(claim, s) {
       const row = get(claim.deliveryKey).rows[claim.index];
-      if (!row || row.token !== claim.token) throw new JournalError("write", "memory", `batch ${claim.index} of "${claim.deliveryKey}" is not owned by this claim`);
+      if (!row || row.token !== claim.token)
+        throw new JournalError("write", "memory", `batch ${claim.index} of "${claim.deliveryKey}" is not owned by this claim`);
       row.state = s.state;
       row.result = s.result;
       row.reason = s.reason;
@@ -341,12 +355,21 @@ export async function runBatches<E>(options: RunBatchesOptions<E>): Promise<{ ba
     const error = errors.get(b.index);
     const base = { index: b.index, content: b.content, ...(error !== undefined ? { error } : {}) };
     if (b.state === "sent" || b.state === "not-sent" || b.state === "uncertain") {
-      return { ...base, state: b.state, ...(b.result !== undefined ? { result: b.result } : {}), ...(b.reason !== undefined ? { reason: b.reason } : {}) };
+      return {
+        ...base,
+        state: b.state,
+        ...(b.result !== undefined ? { result: b.result } : {}),
+        ...(b.reason !== undefined ? { reason: b.reason } : {}),
+      };
     }
     // pending after finish: never started because the delivery stopped. (finish leaves no live in-flight batch.)
     if (b.state === "pending") {
       const stoppedBy = record.stoppedBy ?? "stop";
-      return { ...base, state: "not-sent", reason: options.notStartedReason?.(stoppedBy) ?? `not started: the delivery stopped (${stoppedBy})` };
+      return {
+        ...base,
+        state: "not-sent",
+        reason: options.notStartedReason?.(stoppedBy) ?? `not started: the delivery stopped (${stoppedBy})`,
+      };
     }
     return { ...base, state: "uncertain", reason: INTERRUPTED_REASON };
   });

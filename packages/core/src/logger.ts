@@ -23,7 +23,11 @@ export interface LevelledLogger {
 }
 
 /** `redactor`: the client's, so that its secrets are scrubbed from its lines (default: the process-wide one). */
-export function createLevelledLogger(logger: Logger | undefined, level: LogLevel | undefined, redactor: Redactor = defaultRedactor): LevelledLogger {
+export function createLevelledLogger(
+  logger: Logger | undefined,
+  level: LogLevel | undefined,
+  redactor: Redactor = defaultRedactor,
+): LevelledLogger {
   const sink: Logger = logger ?? console;
   const threshold = RANK[level ?? "warn"];
   return {

@@ -15,7 +15,9 @@ export interface OperationInfo {
   readonly validateRequest?: GeneratedValidator;
   readonly ruleMessages?: RuleMessages;
   /** Size limits of the request body's top-level fields, from the spec (maxItems, maxLength, …). */
-  readonly bodyConstraints?: Readonly<Record<string, Readonly<Partial<Record<"maxItems" | "minItems" | "maxLength" | "minLength", number>>>>>;
+  readonly bodyConstraints?: Readonly<
+    Record<string, Readonly<Partial<Record<"maxItems" | "minItems" | "maxLength" | "minLength", number>>>>
+  >;
   /** Success-body validators by status code. */
   readonly validateResponse?: Readonly<Record<string, GeneratedValidator>>;
 }
@@ -26,9 +28,7 @@ export type OperationTable = Readonly<Record<string, OperationInfo>>;
 export function createOperationMatcher(table: OperationTable): (method: string, pathname: string) => OperationInfo | undefined {
   const compiled = Object.values(table).map((op) => ({
     op,
-    re: new RegExp(
-      `^${op.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+")}/?$`,
-    ),
+    re: new RegExp(`^${op.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+")}/?$`),
   }));
   return (method, pathname) => compiled.find((c) => c.op.method === method && c.re.test(pathname))?.op;
 }

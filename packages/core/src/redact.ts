@@ -312,13 +312,17 @@ export class Redactor {
           text = undefined;
         }
         // Own, so that reading it never runs a getter of the original's class on the copy.
-        if (typeof text === "string") Object.defineProperty(copy, key, { value: this.scrubText(text), enumerable: false, writable: true, configurable: true });
+        if (typeof text === "string")
+          Object.defineProperty(copy, key, { value: this.scrubText(text), enumerable: false, writable: true, configurable: true });
       }
       for (const key of Object.getOwnPropertyNames(v)) {
         const d = Object.getOwnPropertyDescriptor(v, key)!;
         const put = (out: unknown) =>
           Object.defineProperty(copy, key === "__proto__" ? key : this.scrubText(key), {
-            value: out, enumerable: d.enumerable ?? false, writable: true, configurable: true,
+            value: out,
+            enumerable: d.enumerable ?? false,
+            writable: true,
+            configurable: true,
           });
         if (!("value" in d)) {
           put(undefined);
@@ -417,7 +421,9 @@ function decodeOnce(text: string, source: View | undefined): View | undefined {
     out += chars;
   };
   const byteAt = (i: number) =>
-    text[i] === "%" && i + 2 < n && HEX.test(text[i + 1] ?? "") && HEX.test(text[i + 2] ?? "") ? parseInt(text.slice(i + 1, i + 3), 16) : -1;
+    text[i] === "%" && i + 2 < n && HEX.test(text[i + 1] ?? "") && HEX.test(text[i + 2] ?? "")
+      ? parseInt(text.slice(i + 1, i + 3), 16)
+      : -1;
   let i = 0;
   while (i < n) {
     const ch = text[i]!;

@@ -32,9 +32,7 @@ export const DEFAULT_RETRY: ResolvedRetryPolicy = Object.freeze({
 const NO_RETRY: ResolvedRetryPolicy = Object.freeze({ ...DEFAULT_RETRY, maxAttempts: 1 });
 
 /** Later layers win: defaults ← client options ← call options. `false` turns retries off. */
-export function resolveRetryPolicy(
-  ...layers: Array<RetryOptions | false | undefined>
-): ResolvedRetryPolicy {
+export function resolveRetryPolicy(...layers: Array<RetryOptions | false | undefined>): ResolvedRetryPolicy {
   let policy = DEFAULT_RETRY;
   for (const layer of layers) {
     if (layer === false) policy = NO_RETRY;

@@ -16,14 +16,22 @@ export type Schema = boolean | { readonly [keyword: string]: any };
 
 function typeOk(type: string, v: unknown): boolean {
   switch (type) {
-    case "string": return typeof v === "string";
-    case "integer": return Number.isInteger(v);
-    case "number": return typeof v === "number" && Number.isFinite(v);
-    case "boolean": return typeof v === "boolean";
-    case "null": return v === null;
-    case "array": return Array.isArray(v);
-    case "object": return isJsonObject(v);
-    default: return true;
+    case "string":
+      return typeof v === "string";
+    case "integer":
+      return Number.isInteger(v);
+    case "number":
+      return typeof v === "number" && Number.isFinite(v);
+    case "boolean":
+      return typeof v === "boolean";
+    case "null":
+      return v === null;
+    case "array":
+      return Array.isArray(v);
+    case "object":
+      return isJsonObject(v);
+    default:
+      return true;
   }
 }
 
@@ -338,9 +346,12 @@ function compileNode(s: Schema, root: Schema): Check {
   const { maxLength, minLength, pattern } = s;
   if (maxLength !== undefined || minLength !== undefined || pattern !== undefined) {
     const re = pattern === undefined ? undefined : regex(pattern);
-    checks.push((d) =>
-      typeof d !== "string" ||
-      ((maxLength === undefined || d.length <= maxLength) && (minLength === undefined || d.length >= minLength) && (re === undefined || re.test(d))),
+    checks.push(
+      (d) =>
+        typeof d !== "string" ||
+        ((maxLength === undefined || d.length <= maxLength) &&
+          (minLength === undefined || d.length >= minLength) &&
+          (re === undefined || re.test(d))),
     );
   }
   const { maximum, minimum, exclusiveMaximum, exclusiveMinimum } = s;
@@ -349,7 +360,9 @@ function compileNode(s: Schema, root: Schema): Check {
   }
   if (exclusiveMaximum !== undefined || exclusiveMinimum !== undefined) {
     checks.push(
-      (d) => typeof d !== "number" || ((exclusiveMaximum === undefined || d < exclusiveMaximum) && (exclusiveMinimum === undefined || d > exclusiveMinimum)),
+      (d) =>
+        typeof d !== "number" ||
+        ((exclusiveMaximum === undefined || d < exclusiveMaximum) && (exclusiveMinimum === undefined || d > exclusiveMinimum)),
     );
   }
   if (s.multipleOf !== undefined) checks.push((d) => typeof d !== "number" || multipleOf(d, s.multipleOf));
@@ -372,7 +385,10 @@ function compileNode(s: Schema, root: Schema): Check {
   // schema for extra values, propertyNames, or a key count.
   const props: Array<[string, Check]> = Object.keys(s.properties ?? {}).map((key) => [key, compileNode(s.properties[key], root)]);
   const known = new Set(props.map(([key]) => key));
-  const extra = s.additionalProperties === undefined || s.additionalProperties === false ? s.additionalProperties : compileNode(s.additionalProperties, root);
+  const extra =
+    s.additionalProperties === undefined || s.additionalProperties === false
+      ? s.additionalProperties
+      : compileNode(s.additionalProperties, root);
   const names = s.propertyNames === undefined ? undefined : compileNode(s.propertyNames, root);
   const walkKeys = extra !== undefined || names !== undefined || maxProperties !== undefined || minProperties !== undefined;
   if (required || props.length || walkKeys) {
@@ -443,7 +459,14 @@ export function compileSchema(schema: Schema): GeneratedValidator {
       return true;
     }
     const errors: SchemaError[] = [];
-    check(schema, data, schema, (keyword, params, instancePath, schemaPath) => void errors.push({ instancePath, schemaPath, keyword, params }), "", "#");
+    check(
+      schema,
+      data,
+      schema,
+      (keyword, params, instancePath, schemaPath) => void errors.push({ instancePath, schemaPath, keyword, params }),
+      "",
+      "#",
+    );
     validate.errors = errors;
     return false;
   }) as GeneratedValidator;

@@ -127,9 +127,18 @@ export function requestIdOf(headers: WireHeaders | undefined): string | undefine
 
 // Failures in which the request provably never left: nothing can have been processed.
 const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "EADDRNOTAVAIL",
-  "UND_ERR_CONNECT_TIMEOUT", "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
 function systemCode(error: unknown): string | undefined {
@@ -212,14 +221,25 @@ export function createTransport(options: TransportOptions): Transport {
       if (callerSignal?.aborted) throw callerSignal.reason;
       if (timedOut()) {
         throw new TimeoutError(`${vendor} ${operation.id} did not finish within ${timeoutMs} ms (timeoutMs)`, {
-          ...context, attempts: sends, cause: error, timeoutMs, mayHaveReachedServer: mayHaveReached,
+          ...context,
+          attempts: sends,
+          cause: error,
+          timeoutMs,
+          mayHaveReachedServer: mayHaveReached,
         });
       }
       throw error;
     };
     const decide = (outcome: AttemptOutcome) => {
       const now = Date.now();
-      const state = { sends, retries, renewed, canRenew: hooks.renewCredential !== undefined, elapsedMs: now - started, remainingMs: deadline - now };
+      const state = {
+        sends,
+        retries,
+        renewed,
+        canRenew: hooks.renewCredential !== undefined,
+        elapsedMs: now - started,
+        remainingMs: deadline - now,
+      };
       return decideRetry(outcome, operation, policy, state, Math.random, now);
     };
 
@@ -229,7 +249,13 @@ export function createTransport(options: TransportOptions): Transport {
         earlierReached = mayHaveReached;
         const headers = new HeaderMap(clientHeaders, req.headers);
         const outgoing: OutgoingRequest = {
-          operation, method: req.method, url: req.url, headers, body: req.body, attempt: sends, signal,
+          operation,
+          method: req.method,
+          url: req.url,
+          headers,
+          body: req.body,
+          attempt: sends,
+          signal,
         };
         try {
           if (hooks.authorize) await hooks.authorize(outgoing);
@@ -268,19 +294,30 @@ export function createTransport(options: TransportOptions): Transport {
           const decision = decide(reached ? NO_ANSWER : NOT_SENT);
           if (decision.action === "retry") {
             retries++;
-            logger.log("warn", `${vendor} ${operation.id}: ${attemptTimedOut ? "attempt timed out" : code ?? "network error"}; retrying in ${decision.afterMs} ms`);
+            logger.log(
+              "warn",
+              `${vendor} ${operation.id}: ${attemptTimedOut ? "attempt timed out" : (code ?? "network error")}; retrying in ${decision.afterMs} ms`,
+            );
             await sleep(decision.afterMs, signal).catch(fail);
             continue;
           }
           if (error instanceof SignalBridgeError) throw error;
           if (attemptTimedOut) {
             throw new TimeoutError(`${vendor} ${operation.id}: attempt ${sends} got no answer within ${attemptTimeoutMs} ms`, {
-              ...context, attempts: sends, cause: error, timeoutMs: attemptTimeoutMs!, mayHaveReachedServer: true,
+              ...context,
+              attempts: sends,
+              cause: error,
+              timeoutMs: attemptTimeoutMs!,
+              mayHaveReachedServer: true,
             });
           }
           const detail = code ?? (error instanceof Error ? error.message : String(error));
           throw new NetworkError(`${vendor} ${operation.id}: no answer from ${new URL(outgoing.url).host} (${detail})`, {
-            ...context, attempts: sends, cause: error, code, mayHaveReachedServer: reached,
+            ...context,
+            attempts: sends,
+            cause: error,
+            code,
+            mayHaveReachedServer: reached,
           });
         } finally {
           attempt?.dispose();
@@ -355,7 +392,11 @@ export function createTransport(options: TransportOptions): Transport {
         if (call.operation && ok) out = lightResponse(response) as unknown as Response;
         else {
           const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
-          out = new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: toHeaders(response.headers) });
+          out = new Response(nullBody ? null : body, {
+            status: response.status,
+            statusText: response.statusText,
+            headers: toHeaders(response.headers),
+          });
         }
         receipts.set(out, { text: body, attempts: sends });
         return out;

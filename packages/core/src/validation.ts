@@ -20,11 +20,7 @@ export type GeneratedValidator = ((data: unknown) => boolean) & { errors?: Schem
 export type RuleMessages = Readonly<Record<string, string>>;
 
 /** Run a generated validator; an empty list means valid. */
-export function collectViolations(
-  validate: GeneratedValidator,
-  data: unknown,
-  ruleMessages: RuleMessages = {},
-): Violation[] {
+export function collectViolations(validate: GeneratedValidator, data: unknown, ruleMessages: RuleMessages = {}): Violation[] {
   if (validate(data)) return [];
   const violations: Violation[] = [];
   const claimed = new Set<string>();
@@ -37,7 +33,11 @@ export function collectViolations(
       claimed.add(rule.message + err.instancePath);
       // A worded pattern keeps its keyword; a cross-field rule spans several, so it is just "rule".
       const keyword = rule.path.endsWith("/pattern") || rule.path.endsWith("/propertyNames") ? err.keyword : "rule";
-      violations.push({ path: toDotted(err.instancePath) || "(request)", rule: keyword, message: `${label(err.instancePath)}${rule.message}` });
+      violations.push({
+        path: toDotted(err.instancePath) || "(request)",
+        rule: keyword,
+        message: `${label(err.instancePath)}${rule.message}`,
+      });
       continue;
     }
     violations.push(describe(err, data));

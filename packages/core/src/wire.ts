@@ -46,7 +46,12 @@ export function fetchSender(fetchImpl: typeof fetch): HttpSender {
     });
     if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
       await response.body?.cancel().catch(() => undefined);
-      return { kind: "redirect", status: response.status, location: response.headers.get("location"), opaque: response.type === "opaqueredirect" };
+      return {
+        kind: "redirect",
+        status: response.status,
+        location: response.headers.get("location"),
+        opaque: response.type === "opaqueredirect",
+      };
     }
     const text = await readBodyCapped(response, request.maxResponseBytes);
     if (text === OVER_CAP) return { kind: "too-large", status: response.status };

@@ -184,8 +184,16 @@ describe("redaction", () => {
       a: { s: "[redacted]" },
       b: { s: "[redacted]" },
     });
-    const map = r.redactValue(new Map([["k", "deep-secret-1"], ["token", "t"]])) as Map<string, unknown>;
-    expect([...map]).toEqual([["k", "[redacted]"], ["token", "[redacted]"]]);
+    const map = r.redactValue(
+      new Map([
+        ["k", "deep-secret-1"],
+        ["token", "t"],
+      ]),
+    ) as Map<string, unknown>;
+    expect([...map]).toEqual([
+      ["k", "[redacted]"],
+      ["token", "[redacted]"],
+    ]);
     expect([...(r.redactValue(new Set(["deep-secret-1"])) as Set<unknown>)]).toEqual(["[redacted]"]);
     const cause = Object.assign(new TypeError("fetch failed for deep-secret-1"), { code: "deep-secret-1" });
     const copy = r.redactValue(new Error("outer deep-secret-1", { cause })) as Error & { cause: TypeError & { code: string } };
@@ -196,7 +204,9 @@ describe("redaction", () => {
     expect(copy.cause.code).toBe("[redacted]");
     expect(copy.stack).not.toContain("deep-secret-1");
     // a platform error keeps its fields in internal slots: its copy still reads (and inspects) safely
-    const aborted = r.redactValue(new Error("x", { cause: new DOMException("stopped deep-secret-1", "AbortError") })) as Error & { cause: Error };
+    const aborted = r.redactValue(new Error("x", { cause: new DOMException("stopped deep-secret-1", "AbortError") })) as Error & {
+      cause: Error;
+    };
     expect([aborted.cause.name, aborted.cause.message]).toEqual(["AbortError", "stopped [redacted]"]);
     expect(inspect(aborted, { depth: Infinity })).not.toContain("deep-secret-1");
   });
@@ -212,8 +222,14 @@ describe("redaction", () => {
       }
     }
     const err = new Careless({
-      vendor: "v", operation: "op", status: 400, code: undefined, message: "m", redactor,
-      extra: { deep: ["forgotten-secret-1"] }, cause: new Error("cause forgotten-secret-1"),
+      vendor: "v",
+      operation: "op",
+      status: 400,
+      code: undefined,
+      message: "m",
+      redactor,
+      extra: { deep: ["forgotten-secret-1"] },
+      cause: new Error("cause forgotten-secret-1"),
     });
     expect(JSON.stringify(err.extra)).toContain("forgotten-secret-1");
     expect(sealError(err, redactor)).toBe(err);
@@ -294,13 +310,15 @@ describe("validation messages", () => {
         },
       },
     });
-    const violations = collectViolations(validate, { body: { all: false } }, {
-      "#/properties/body/if": "users or orgs must not be empty when `all` is not true",
-      "#/properties/body/then": "users or orgs must not be empty when `all` is not true",
-    });
-    expect(violations).toEqual([
-      { path: "body", rule: "rule", message: "body: users or orgs must not be empty when `all` is not true" },
-    ]);
+    const violations = collectViolations(
+      validate,
+      { body: { all: false } },
+      {
+        "#/properties/body/if": "users or orgs must not be empty when `all` is not true",
+        "#/properties/body/then": "users or orgs must not be empty when `all` is not true",
+      },
+    );
+    expect(violations).toEqual([{ path: "body", rule: "rule", message: "body: users or orgs must not be empty when `all` is not true" }]);
   });
 });
 

@@ -18,7 +18,9 @@ interface Paths {
   };
 }
 
-function recorder(answer: () => Response | object = () => new Response('{"ok":true}', { status: 200, headers: { "content-type": "application/json" } })) {
+function recorder(
+  answer: () => Response | object = () => new Response('{"ok":true}', { status: 200, headers: { "content-type": "application/json" } }),
+) {
   const seen: Array<{ request: LightRequest; call: Parameters<Transport>[1] }> = [];
   const transport: Transport = async (request, call) => {
     seen.push({ request, call });
@@ -51,7 +53,11 @@ describe("openapi-fetch contract", () => {
     const { seen, transport } = recorder();
     const raw = createRawClient<Paths>("http://127.0.0.1:9", transport);
     const validated = '{"name":"validated"}';
-    await raw.POST("/items/{id}", { params: { path: { id: "1" } }, body: { name: "something else" }, ...sendInit(transport, { operation: "p" }, validated) });
+    await raw.POST("/items/{id}", {
+      params: { path: { id: "1" } },
+      body: { name: "something else" },
+      ...sendInit(transport, { operation: "p" }, validated),
+    });
     expect(seen[0]!.request.body).toBe(validated);
     expect(seen[0]!.request.headers.get("content-type")).toBe("application/json");
   });
@@ -78,7 +84,11 @@ describe("openapi-fetch contract", () => {
     const light = { status: 200, statusText: "OK", ok: true, headers: new Headers(), body: null };
     const { transport } = recorder(() => light);
     const raw = createRawClient<Paths>("http://127.0.0.1:9", transport);
-    const result = await raw.POST("/items/{id}", { params: { path: { id: "1" } }, body: { name: "x" }, ...sendInit(transport, { operation: "p" }, "{}") });
+    const result = await raw.POST("/items/{id}", {
+      params: { path: { id: "1" } },
+      body: { name: "x" },
+      ...sendInit(transport, { operation: "p" }, "{}"),
+    });
     expect(result.response).toBe(light);
     expect(result.data).toBeNull();
   });
@@ -86,7 +96,11 @@ describe("openapi-fetch contract", () => {
   it("reads an error answer's body itself (which is why the transport gives error answers a real Response)", async () => {
     const { transport } = recorder(() => new Response('{"code":"E"}', { status: 400 }));
     const raw = createRawClient<Paths>("http://127.0.0.1:9", transport);
-    const result = await raw.POST("/items/{id}", { params: { path: { id: "1" } }, body: { name: "x" }, ...sendInit(transport, { operation: "p" }, "{}") });
+    const result = await raw.POST("/items/{id}", {
+      params: { path: { id: "1" } },
+      body: { name: "x" },
+      ...sendInit(transport, { operation: "p" }, "{}"),
+    });
     expect(result.error).toEqual({ code: "E" });
   });
 });

@@ -11,7 +11,11 @@ import { operations, silent, type TestPaths } from "./support.js";
 const api = createApiClient<TestPaths, typeof operations>({
   vendor: "test",
   operations,
-  errors: { fromResponse: () => { throw new Error("not reached"); } },
+  errors: {
+    fromResponse: () => {
+      throw new Error("not reached");
+    },
+  },
   options: { baseUrl: "http://127.0.0.1:8", logger: silent },
 });
 const send = () => Promise.reject(new Error("nothing is sent in this test"));

@@ -5,14 +5,31 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RETRY, decideRetry, resolveRetryPolicy, type AttemptOutcome, type RetryState } from "../src/index.js";
 
-const policy = resolveRetryPolicy({ maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 5_000, maxElapsedMs: 30_000, maxRetryAfterMs: 30_000 });
+const policy = resolveRetryPolicy({
+  maxAttempts: 3,
+  initialDelayMs: 200,
+  maxDelayMs: 5_000,
+  maxElapsedMs: 30_000,
+  maxRetryAfterMs: 30_000,
+});
 const fresh: RetryState = { sends: 1, retries: 0, renewed: false, canRenew: true, elapsedMs: 0, remainingMs: 30_000 };
 const GET = { idempotent: true };
 const POST = { idempotent: false };
-const answer = (status: number, verdict?: "credential-rejected" | "not-processed" | "final", retryAfter?: string): AttemptOutcome => ({ kind: "answer", status, verdict, retryAfter });
+const answer = (status: number, verdict?: "credential-rejected" | "not-processed" | "final", retryAfter?: string): AttemptOutcome => ({
+  kind: "answer",
+  status,
+  verdict,
+  retryAfter,
+});
 const noJitter = () => 0.5;
 
-type Row = [rule: string, outcome: AttemptOutcome, op: { idempotent: boolean }, state: Partial<RetryState>, expected: "retry" | "renew" | "final"];
+type Row = [
+  rule: string,
+  outcome: AttemptOutcome,
+  op: { idempotent: boolean },
+  state: Partial<RetryState>,
+  expected: "retry" | "renew" | "final",
+];
 const rows: Row[] = [
   ["connection refused / DNS failure (nothing was sent): retried, even a send", { kind: "not-sent" }, POST, {}, "retry"],
   ["connection refused: retried for an idempotent operation too", { kind: "not-sent" }, GET, {}, "retry"],
@@ -50,11 +67,15 @@ describe("decideRetry: the README's retry rules", () => {
 
   it("honours Retry-After as an HTTP date", () => {
     const now = Date.parse("2026-12-04T10:00:00Z");
-    expect(decideRetry(answer(503, "not-processed", "Fri, 04 Dec 2026 10:00:03 GMT"), POST, policy, fresh, noJitter, now)).toEqual({ action: "retry", afterMs: 3_000 });
+    expect(decideRetry(answer(503, "not-processed", "Fri, 04 Dec 2026 10:00:03 GMT"), POST, policy, fresh, noJitter, now)).toEqual({
+      action: "retry",
+      afterMs: 3_000,
+    });
   });
 
   it("otherwise backs off exponentially with jitter, capped by maxDelayMs", () => {
-    const at = (retries: number, r: number) => decideRetry(answer(502), GET, { ...policy, maxAttempts: 10 }, { ...fresh, sends: retries + 1, retries }, () => r);
+    const at = (retries: number, r: number) =>
+      decideRetry(answer(502), GET, { ...policy, maxAttempts: 10 }, { ...fresh, sends: retries + 1, retries }, () => r);
     expect(at(0, 0)).toEqual({ action: "retry", afterMs: 100 });
     expect(at(0, 1)).toEqual({ action: "retry", afterMs: 200 });
     expect(at(2, 0)).toEqual({ action: "retry", afterMs: 400 });

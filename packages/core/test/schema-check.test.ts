@@ -6,18 +6,42 @@ import { compile as ajvCompile } from "./support.js";
 
 // Schemas exercising every keyword the generator emits, shaped like the vendors' requests.
 const schemas: Record<string, object> = {
-  strings: { type: "object", required: ["t"], properties: { t: { type: "string", minLength: 1, maxLength: 5 }, p: { type: "string", pattern: "^\\+\\d{2}-\\d{3}$" } }, additionalProperties: false },
+  strings: {
+    type: "object",
+    required: ["t"],
+    properties: { t: { type: "string", minLength: 1, maxLength: 5 }, p: { type: "string", pattern: "^\\+\\d{2}-\\d{3}$" } },
+    additionalProperties: false,
+  },
   arrays: { type: "array", minItems: 1, maxItems: 3, items: { type: ["string", "null"], maxLength: 2 }, contains: { const: "a" } },
-  marks: { type: "object", propertyNames: { pattern: "^mark[1-9][0-9]*$" }, minProperties: 1, maxProperties: 2, additionalProperties: { type: ["array", "null"], items: { type: "string" } } },
-  enums: { oneOf: [{ type: "integer", enum: [0, 1] }, { type: "string", enum: ["0", "1"] }] },
+  marks: {
+    type: "object",
+    propertyNames: { pattern: "^mark[1-9][0-9]*$" },
+    minProperties: 1,
+    maxProperties: 2,
+    additionalProperties: { type: ["array", "null"], items: { type: "string" } },
+  },
+  enums: {
+    oneOf: [
+      { type: "integer", enum: [0, 1] },
+      { type: "string", enum: ["0", "1"] },
+    ],
+  },
   crossField: {
     type: "object",
     properties: { all: { type: "boolean" }, users: { type: "array", maxItems: 2 }, orgs: { type: "array" } },
     if: { not: { required: ["all"], properties: { all: { const: true } } } },
-    then: { anyOf: [{ required: ["users"], properties: { users: { minItems: 1 } } }, { required: ["orgs"], properties: { orgs: { minItems: 1 } } }] },
+    then: {
+      anyOf: [
+        { required: ["users"], properties: { users: { minItems: 1 } } },
+        { required: ["orgs"], properties: { orgs: { minItems: 1 } } },
+      ],
+    },
   },
   numbers: { allOf: [{ type: "number", minimum: 0 }, { maximum: 10 }], not: { const: 5 } },
-  recursive: { $ref: "#/$defs/Node", $defs: { Node: { type: "object", required: ["code"], properties: { code: { type: "string" }, cause: { $ref: "#/$defs/Node" } } } } },
+  recursive: {
+    $ref: "#/$defs/Node",
+    $defs: { Node: { type: "object", required: ["code"], properties: { code: { type: "string" }, cause: { $ref: "#/$defs/Node" } } } },
+  },
   dependent: { type: "object", dependentRequired: { a: ["b"] } },
   ifElse: { if: { type: "string" }, then: { maxLength: 2 }, else: { type: "integer", minimum: 0 } },
   // Bounded: beyond 1e21 Ajv's multipleOf (a parseInt of the quotient) says no where ours says yes.
@@ -25,24 +49,52 @@ const schemas: Record<string, object> = {
   integerSteps: { type: "integer", minimum: -1e6, maximum: 1e6, multipleOf: 7 },
   unique: { type: "array", uniqueItems: true },
   // Equal JSON whatever the key order, as Ajv (and the specs' enum/const) mean it.
-  deepEqual: { type: "object", properties: { c: { const: { a: 1, b: [1, { c: null }] } } }, anyOf: [{ required: ["c"] }, { enum: [{ x: [1, 2], y: "z" }] }] },
+  deepEqual: {
+    type: "object",
+    properties: { c: { const: { a: 1, b: [1, { c: null }] } } },
+    anyOf: [{ required: ["c"] }, { enum: [{ x: [1, 2], y: "z" }] }],
+  },
 };
 
 // JSON values only: the checker sees what JSON.parse made of the bytes sent or received (core
 // validates the serialization), so Infinity, undefined or a prototype can never reach it.
 const near = fc.oneof(
   fc.jsonValue(),
-  fc.record({ t: fc.string({ maxLength: 7 }), p: fc.constantFrom("+86-123", "86-123", "+86-1234"), x: fc.constant(1) }, { requiredKeys: [] }),
+  fc.record(
+    { t: fc.string({ maxLength: 7 }), p: fc.constantFrom("+86-123", "86-123", "+86-1234"), x: fc.constant(1) },
+    { requiredKeys: [] },
+  ),
   fc.array(fc.oneof(fc.constantFrom("a", "b", "abc"), fc.constant(null), fc.integer()), { maxLength: 4 }),
-  fc.dictionary(fc.constantFrom("mark1", "mark2", "mark10", "mark0", "x"), fc.oneof(fc.constant(null), fc.array(fc.string()), fc.integer()), { maxKeys: 3 }),
+  fc.dictionary(
+    fc.constantFrom("mark1", "mark2", "mark10", "mark0", "x"),
+    fc.oneof(fc.constant(null), fc.array(fc.string()), fc.integer()),
+    { maxKeys: 3 },
+  ),
   fc.constantFrom(0, 1, 2, "0", "1", "2", 1.5, 5, -1, 11, true, null),
-  fc.record({ all: fc.boolean(), users: fc.array(fc.string(), { maxLength: 3 }), orgs: fc.array(fc.string(), { maxLength: 2 }) }, { requiredKeys: [] }),
-  fc.letrec((tie) => ({ node: fc.record({ code: fc.oneof(fc.string(), fc.integer()), cause: fc.option(tie("node"), { nil: undefined }) }, { requiredKeys: [] }) })).node,
+  fc.record(
+    { all: fc.boolean(), users: fc.array(fc.string(), { maxLength: 3 }), orgs: fc.array(fc.string(), { maxLength: 2 }) },
+    { requiredKeys: [] },
+  ),
+  fc.letrec((tie) => ({
+    node: fc.record({ code: fc.oneof(fc.string(), fc.integer()), cause: fc.option(tie("node"), { nil: undefined }) }, { requiredKeys: [] }),
+  })).node,
   fc.record({ a: fc.integer(), b: fc.integer() }, { requiredKeys: [] }),
-  fc.oneof(fc.double({ min: -1100, max: 1100 }), fc.integer({ min: -1100, max: 1100 }), fc.constantFrom(-1000, 1000, 999.5, -999.5, 0.5, 0.25, 0, -0, 14, -21, 7e6)),
+  fc.oneof(
+    fc.double({ min: -1100, max: 1100 }),
+    fc.integer({ min: -1100, max: 1100 }),
+    fc.constantFrom(-1000, 1000, 999.5, -999.5, 0.5, 0.25, 0, -0, 14, -21, 7e6),
+  ),
   fc.array(fc.constantFrom(1, "1", null, true, { a: 1, b: 2 }, { b: 2, a: 1 }, [1, 2], [2, 1], [{ a: 1 }]), { maxLength: 4 }),
   fc.record(
-    { c: fc.constantFrom({ a: 1, b: [1, { c: null }] }, { b: [1, { c: null }], a: 1 }, { a: 1, b: [{ c: null }, 1] }, { a: 1, b: [1, { c: null }], d: 1 }, 1) },
+    {
+      c: fc.constantFrom(
+        { a: 1, b: [1, { c: null }] },
+        { b: [1, { c: null }], a: 1 },
+        { a: 1, b: [{ c: null }, 1] },
+        { a: 1, b: [1, { c: null }], d: 1 },
+        1,
+      ),
+    },
     { requiredKeys: [] },
   ),
   fc.constantFrom({ x: [1, 2], y: "z" }, { y: "z", x: [1, 2] }, { x: [2, 1], y: "z" }, { x: [1, 2] }),
@@ -55,7 +107,8 @@ function keywordsOf(schema: unknown, into = new Set<string>()): Set<string> {
     into.add(key);
     if (key === "properties" || key === "$defs") for (const sub of Object.values(value as object)) keywordsOf(sub, into);
     else if (key === "allOf" || key === "anyOf" || key === "oneOf") for (const sub of value as unknown[]) keywordsOf(sub, into);
-    else if (["items", "contains", "additionalProperties", "propertyNames", "not", "if", "then", "else"].includes(key)) keywordsOf(value, into);
+    else if (["items", "contains", "additionalProperties", "propertyNames", "not", "if", "then", "else"].includes(key))
+      keywordsOf(value, into);
   }
   return into;
 }

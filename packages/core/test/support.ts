@@ -34,8 +34,15 @@ export const operations = {
 } satisfies OperationTable;
 
 export interface TestPaths {
-  "/notices": { post: { requestBody: { content: { "application/json": Record<string, unknown> } }; responses: { 200: { content: { "application/json": { id: string } } } } } };
-  "/notices/{id}": { get: { parameters: { path: { id: string } }; responses: { 200: { content: { "application/json": { status: string } } } } } };
+  "/notices": {
+    post: {
+      requestBody: { content: { "application/json": Record<string, unknown> } };
+      responses: { 200: { content: { "application/json": { id: string } } } };
+    };
+  };
+  "/notices/{id}": {
+    get: { parameters: { path: { id: string } }; responses: { 200: { content: { "application/json": { status: string } } } } };
+  };
   "/token": { post: { responses: { 200: { content: { "application/json": { token: string } } } } } };
 }
 

@@ -47,7 +47,12 @@ function client(baseUrl: string, options: Partial<CommonClientOptions> = {}, hoo
     send: (body: Record<string, unknown>, call?: Parameters<typeof api.invoke>[3]) =>
       api.invoke<{ id: string }>("sendNotice", { body }, (init) => api.raw.POST("/notices", { body, ...init }), call),
     get: (id: string, call?: Parameters<typeof api.invoke>[3]) =>
-      api.invoke<{ status: string }>("getNotice", { path: { id } }, (init) => api.raw.GET("/notices/{id}", { params: { path: { id } }, ...init }), call),
+      api.invoke<{ status: string }>(
+        "getNotice",
+        { path: { id } },
+        (init) => api.raw.GET("/notices/{id}", { params: { path: { id } }, ...init }),
+        call,
+      ),
   };
 }
 
@@ -69,13 +74,17 @@ describe("transport: what goes over the wire", () => {
 
   it("turns a non-2xx answer into the vendor's ApiError with status, code and request id", async () => {
     server = await startTestServer(() => ({ status: 400, body: { code: "E.1" }, headers: { "x-request-id": "rq-9" } }));
-    const err = await client(server.url).send(valid).catch((e: unknown) => e);
+    const err = await client(server.url)
+      .send(valid)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ kind: "api", status: 400, code: "E.1", requestId: "rq-9", attempts: undefined });
   });
 
   it("throws ResponseShapeError for an HTML success page and for a body that breaks the spec", async () => {
-    server = await startTestServer((_r, i) => (i === 0 ? { body: "<html>proxy</html>", headers: { "content-type": "text/html" } } : { body: { notId: 1 } }));
+    server = await startTestServer((_r, i) =>
+      i === 0 ? { body: "<html>proxy</html>", headers: { "content-type": "text/html" } } : { body: { notId: 1 } },
+    );
     const { send } = client(server.url);
     await expect(send(valid)).rejects.toThrow(/not JSON \(an HTML page\)/);
     const err = await send(valid).catch((e: unknown) => e);
@@ -106,7 +115,9 @@ describe("transport: validation happens before sending", () => {
 
   it("never echoes the value of a secret field", async () => {
     server = await startTestServer(() => ({ body: { id: "x" } }));
-    const err = (await client(server.url).send({ ...valid, password: "hunter2-not-hex" }).catch((e: unknown) => e)) as ValidationError;
+    const err = (await client(server.url)
+      .send({ ...valid, password: "hunter2-not-hex" })
+      .catch((e: unknown) => e)) as ValidationError;
     expect(err.message).toContain("body.password: must match the pattern");
     expect(err.message).not.toContain("hunter2");
   });
@@ -119,7 +130,9 @@ describe("transport: validation happens before sending", () => {
 
 describe("transport: retries never duplicate a non-idempotent send", () => {
   it("retries a refused connection (nothing was sent) and then reports it", async () => {
-    const err = (await client(await refusedUrl()).send(valid).catch((e: unknown) => e)) as NetworkError;
+    const err = (await client(await refusedUrl())
+      .send(valid)
+      .catch((e: unknown) => e)) as NetworkError;
     expect(err).toBeInstanceOf(NetworkError);
     expect(err).toMatchObject({ kind: "network", code: "ECONNREFUSED", mayHaveReachedServer: false, attempts: 3 });
   });
@@ -140,7 +153,9 @@ describe("transport: retries never duplicate a non-idempotent send", () => {
   });
 
   it("retries 429 for any operation, honouring Retry-After", async () => {
-    server = await startTestServer((_r, i) => (i === 0 ? { status: 429, headers: { "retry-after": "1" }, body: "slow down" } : { body: { id: "n2" } }));
+    server = await startTestServer((_r, i) =>
+      i === 0 ? { status: 429, headers: { "retry-after": "1" }, body: "slow down" } : { body: { id: "n2" } },
+    );
     const started = Date.now();
     await expect(client(server.url).send(valid)).resolves.toEqual({ id: "n2" });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -149,7 +164,9 @@ describe("transport: retries never duplicate a non-idempotent send", () => {
 
   it("stops at maxAttempts and reports the attempts on the error", async () => {
     server = await startTestServer(() => ({ status: 429, headers: { "retry-after": "0" }, body: "no" }));
-    const err = (await client(server.url, { retry: { maxAttempts: 4, initialDelayMs: 1 } }).send(valid).catch((e: unknown) => e)) as ApiError;
+    const err = (await client(server.url, { retry: { maxAttempts: 4, initialDelayMs: 1 } })
+      .send(valid)
+      .catch((e: unknown) => e)) as ApiError;
     expect(server.requests).toHaveLength(4);
     expect(err.status).toBe(429);
   });
@@ -164,7 +181,9 @@ describe("transport: retries never duplicate a non-idempotent send", () => {
 describe("transport: timeouts", () => {
   it("times out a stalled POST once, saying it may have reached the server", async () => {
     server = await startTestServer(() => ({ delayMs: 400, body: { id: "late" } }));
-    const err = (await client(server.url, { timeoutMs: 50 }).send(valid).catch((e: unknown) => e)) as TimeoutError;
+    const err = (await client(server.url, { timeoutMs: 50 })
+      .send(valid)
+      .catch((e: unknown) => e)) as TimeoutError;
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).toMatchObject({ kind: "timeout", timeoutMs: 50, mayHaveReachedServer: true, attempts: 1 });
     expect(server.requests).toHaveLength(1);
@@ -228,7 +247,9 @@ describe("path parameters", () => {
 describe("errors keep vendor bodies redacted", () => {
   it("masks secret fields of the body on the error object itself (what util.inspect prints)", async () => {
     server = await startTestServer(() => ({ status: 401, body: { code: "4011", apim_refreshtoken: "rt-very-secret-value", note: "x" } }));
-    const err = (await client(server.url).send(valid).catch((e: unknown) => e)) as ApiError;
+    const err = (await client(server.url)
+      .send(valid)
+      .catch((e: unknown) => e)) as ApiError;
     expect(err.body).toEqual({ code: "4011", apim_refreshtoken: "[redacted]", note: "x" });
     const { inspect } = await import("node:util");
     expect(inspect(err, { depth: 5 })).not.toContain("rt-very-secret-value");

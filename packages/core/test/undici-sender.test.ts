@@ -142,12 +142,22 @@ describe("undiciSender: answers", () => {
       res.writeHead(307, { location: "http://127.0.0.2:9/steal" });
       res.write("x".repeat(10_000)); // never ends: the answer must not wait for it
     });
-    expect(await undiciSender()(request(s.url))).toEqual({ kind: "redirect", status: 307, location: "http://127.0.0.2:9/steal", opaque: false });
+    expect(await undiciSender()(request(s.url))).toEqual({
+      kind: "redirect",
+      status: 307,
+      location: "http://127.0.0.2:9/steal",
+      opaque: false,
+    });
     expect(hits).toBe(1);
   });
 
   it("documents its pooling limits", () => {
-    expect(UNDICI_SENDER_DEFAULTS).toEqual({ connections: 64, keepAliveTimeout: 4_000, keepAliveMaxTimeout: 600_000, connectTimeout: 10_000 });
+    expect(UNDICI_SENDER_DEFAULTS).toEqual({
+      connections: 64,
+      keepAliveTimeout: 4_000,
+      keepAliveMaxTimeout: 600_000,
+      connectTimeout: 10_000,
+    });
   });
 });
 
@@ -228,9 +238,15 @@ describe("undiciSender under the transport", () => {
       vendor: "test",
       operations,
       options: { baseUrl: url, logger: silent, sender: undiciSender(), retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 } },
-      errors: { fromResponse: () => { throw new Error("no answer expected"); } },
+      errors: {
+        fromResponse: () => {
+          throw new Error("no answer expected");
+        },
+      },
     });
-    const err = await api.invoke("sendNotice", { body: { title: "t", kind: "TEXT" } }, (init) => api.raw.POST("/notices", init as never) as never).catch((e: unknown) => e);
+    const err = await api
+      .invoke("sendNotice", { body: { title: "t", kind: "TEXT" } }, (init) => api.raw.POST("/notices", init as never) as never)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect(err).toMatchObject({ code: "ECONNREFUSED", attempts: 2, mayHaveReachedServer: false });
   });

@@ -98,14 +98,22 @@ describe("1. error codes", () => {
       if (!codes.length) continue;
       await page.evaluate((hash) => (location.hash = hash), o.route);
       for (const code of codes) {
-        await page.locator(`#redoc a[href="errors.html#${idOf(v.key, code)}"]`).filter({ visible: true }).first().waitFor();
+        await page
+          .locator(`#redoc a[href="errors.html#${idOf(v.key, code)}"]`)
+          .filter({ visible: true })
+          .first()
+          .waitFor();
       }
     }
     // Following one: the code's row.
     const o = v.operations.find((x) => x.operation["x-error-codes"]?.length);
     const code = String(o.operation["x-error-codes"].at(-1).code).trim();
     await page.evaluate((hash) => (location.hash = hash), o.route);
-    await page.locator(`#redoc a[href="errors.html#${idOf(v.key, code)}"]`).filter({ visible: true }).first().click();
+    await page
+      .locator(`#redoc a[href="errors.html#${idOf(v.key, code)}"]`)
+      .filter({ visible: true })
+      .first()
+      .click();
     await page.waitForURL((url) => url.pathname === "/errors.html");
     await expectRowShown(page, idOf(v.key, code));
     expectClean(log);
@@ -197,7 +205,11 @@ describe("2. Chinese renders with the site's font", () => {
     const { page, log } = await openTab();
     await page.goto(docs.url + file);
     if (file !== "errors.html") await waitForRedoc(page);
-    if (file === "enos.html") await page.evaluate((hash) => (location.hash = hash), vendor("enos").operations.find((o) => o.operationId === "createMessageRules").route);
+    if (file === "enos.html")
+      await page.evaluate(
+        (hash) => (location.hash = hash),
+        vendor("enos").operations.find((o) => o.operationId === "createMessageRules").route,
+      );
     const element = page.locator(selector).filter({ hasText: chinese, visible: true }).first();
     await element.waitFor();
     const r = await fontReport(page, element);
@@ -339,9 +351,12 @@ describe("5. landing page and reference details", () => {
           if (!pre?.offsetParent) continue;
           const p = pre.getBoundingClientRect();
           // The block's controls (copy, expand/collapse all); the +/- toggles inside JSON samples are part of the code.
-          for (const b of block.querySelectorAll('[data-component-name="CodeBlock/CodeBlockControls"] button, [data-testid="copy-button"]')) {
+          for (const b of block.querySelectorAll(
+            '[data-component-name="CodeBlock/CodeBlockControls"] button, [data-testid="copy-button"]',
+          )) {
             const r = b.getBoundingClientRect();
-            if (r.width && r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top) out.push(pre.textContent.slice(0, 40));
+            if (r.width && r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top)
+              out.push(pre.textContent.slice(0, 40));
           }
         }
         return out;

@@ -60,7 +60,10 @@ export async function openTab(context) {
   page.on("console", (m) => m.type() === "error" && log.errors.push(`console: ${m.text()} (${m.location().url})`));
   page.on("pageerror", (e) => log.errors.push(`page error: ${e.message}`));
   // ERR_ABORTED: a request cancelled because the test navigated away, not a failure of the page.
-  page.on("requestfailed", (r) => r.failure()?.errorText !== "net::ERR_ABORTED" && log.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on(
+    "requestfailed",
+    (r) => r.failure()?.errorText !== "net::ERR_ABORTED" && log.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`),
+  );
   page.on("response", (r) => r.status() >= 400 && log.errors.push(`HTTP ${r.status()}: ${r.url()}`));
   return { page, log };
 }

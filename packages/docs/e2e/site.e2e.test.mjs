@@ -44,7 +44,10 @@ const linesOf = (vendorKey, operationId) =>
 /** The most telling line of a sample: its longest line that no other sample of the vendor has. */
 function sampleLine(vendorKey, operationId) {
   const others = new Set(
-    site.find((v) => v.key === vendorKey).operations.filter((o) => o.operationId !== operationId).flatMap((o) => linesOf(vendorKey, o.operationId)),
+    site
+      .find((v) => v.key === vendorKey)
+      .operations.filter((o) => o.operationId !== operationId)
+      .flatMap((o) => linesOf(vendorKey, o.operationId)),
   );
   const own = linesOf(vendorKey, operationId).filter((l) => !others.has(l));
   if (!own.length) throw new Error(`samples/${vendorKey}/${operationId}.ts has no line of its own`);
@@ -54,7 +57,11 @@ function sampleLine(vendorKey, operationId) {
 async function expectOperationShown(page, op, vendorKey) {
   await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#${op.route}`);
   // Redoc's operation heading: h1 (operation page) or h2 (section), its text exactly the summary.
-  await page.locator("#redoc h1, #redoc h2").filter({ hasText: exactly(op.summary), visible: true }).first().waitFor();
+  await page
+    .locator("#redoc h1, #redoc h2")
+    .filter({ hasText: exactly(op.summary), visible: true })
+    .first()
+    .waitFor();
   const line = sampleLine(vendorKey, op.operationId);
   await page.locator("#redoc").getByText(line, { exact: false }).filter({ visible: true }).first().waitFor();
 }
@@ -110,7 +117,10 @@ describe.each(site.map((v) => [v.name, v]))("%s reference", (_name, v) => {
         const op = s.operationId ? v.operations.find((o) => o.operationId === s.operationId) : undefined;
         await page.evaluate((hash) => (location.hash = hash), op ? op.route : "/");
         await expect
-          .poll(async () => normalize(await page.locator("#redoc").innerText()), { message: `${q.title} → ${s.operationId ?? "overview"}`, timeout: 10_000 })
+          .poll(async () => normalize(await page.locator("#redoc").innerText()), {
+            message: `${q.title} → ${s.operationId ?? "overview"}`,
+            timeout: 10_000,
+          })
           .toContain(s.text);
       }
     }
@@ -136,20 +146,26 @@ describe("navigation", () => {
     await page.close();
   });
 
-  test.each(site.map((v) => [v.name, v]))("the header of the %s reference leads back to the landing page and to the other references", async (_name, v) => {
-    const { page, log } = await openTab();
-    for (const target of [{ file: "index.html", name: "Overview" }, ...site.filter((s) => s !== v).map((s) => ({ file: s.page, name: s.name }))]) {
+  test.each(site.map((v) => [v.name, v]))(
+    "the header of the %s reference leads back to the landing page and to the other references",
+    async (_name, v) => {
+      const { page, log } = await openTab();
+      for (const target of [
+        { file: "index.html", name: "Overview" },
+        ...site.filter((s) => s !== v).map((s) => ({ file: s.page, name: s.name })),
+      ]) {
+        await page.goto(docs.url + v.page);
+        await waitForRedoc(page);
+        await page.locator(".sb-nav").getByRole("link", { name: target.name, exact: true }).click();
+        await page.waitForURL((url) => url.pathname === `/${target.file}`);
+      }
       await page.goto(docs.url + v.page);
-      await waitForRedoc(page);
-      await page.locator(".sb-nav").getByRole("link", { name: target.name, exact: true }).click();
-      await page.waitForURL((url) => url.pathname === `/${target.file}`);
-    }
-    await page.goto(docs.url + v.page);
-    await page.locator(".sb-brand").click();
-    await page.waitForURL((url) => url.pathname === "/index.html");
-    expectClean(log);
-    await page.close();
-  });
+      await page.locator(".sb-brand").click();
+      await page.waitForURL((url) => url.pathname === "/index.html");
+      expectClean(log);
+      await page.close();
+    },
+  );
 
   test("the landing page's operation links open the operation", async () => {
     const { page, log } = await openTab();

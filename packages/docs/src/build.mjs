@@ -37,8 +37,11 @@ export function quirkProblems(site) {
           problems.push(`${v.key}: quirk "${q.title}" names unknown operation ${s.operationId}`);
           continue;
         }
-        const haystack = normalize(op ? JSON.stringify(op.operation).replace(/\\n/g, " ").replace(/\\"/g, '"') : v.doc.info?.description ?? "");
-        if (!haystack.includes(s.text)) problems.push(`${v.key}: quirk "${q.title}": "${s.text}" is not in ${op ? s.operationId : "info.description"} of ${v.spec}`);
+        const haystack = normalize(
+          op ? JSON.stringify(op.operation).replace(/\\n/g, " ").replace(/\\"/g, '"') : (v.doc.info?.description ?? ""),
+        );
+        if (!haystack.includes(s.text))
+          problems.push(`${v.key}: quirk "${q.title}": "${s.text}" is not in ${op ? s.operationId : "info.description"} of ${v.spec}`);
       }
     }
   }
@@ -75,7 +78,8 @@ async function build() {
   const offline = [];
   for (const [page, html] of Object.entries(pages)) {
     for (const r of externalResources(html)) offline.push(`${page}: ${r}`);
-    if (site.some((v) => v.page === page) && redocOptionsOf(html)?.disableTelemetry !== true) offline.push(`${page}: Redoc telemetry is not disabled`);
+    if (site.some((v) => v.page === page) && redocOptionsOf(html)?.disableTelemetry !== true)
+      offline.push(`${page}: Redoc telemetry is not disabled`);
   }
   const internal = Object.entries(pages).flatMap(([page, html]) => internalSources(html).map((s) => `${page}: …${s}…`));
   if (internal.length) throw new Error(`docs build failed, pages cite files no reader has (use a public URL):\n  ${internal.join("\n  ")}`);

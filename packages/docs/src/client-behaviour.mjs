@@ -61,7 +61,8 @@ const PLANS = {
     warmUp: (c) => c.accessToken(),
     client: (sb) => createEiamClient({ ...sb.config.eiam, allowInsecureHttp: true, retry: FAST_RETRY }),
     calls: (sb) => ({
-      sendInSiteNotice: (c) => c.sendInSiteNotice({ title: "probe", content: "probe", message_type: "TEXT", user_names: [sb.fixtures.eiam.userNames[0]] }),
+      sendInSiteNotice: (c) =>
+        c.sendInSiteNotice({ title: "probe", content: "probe", message_type: "TEXT", user_names: [sb.fixtures.eiam.userNames[0]] }),
       getInSiteNoticeSendResult: (c) => c.getInSiteNoticeSendResult("probe-notice"),
       getAccessToken: { via: "getInSiteNoticeSendResult" },
     }),
@@ -69,7 +70,8 @@ const PLANS = {
   enos: {
     credentialOperations: ["getAccessToken", "refreshAccessToken"],
     answer: (e, operationId) => {
-      if (operationId === "getAccessToken" || operationId === "refreshAccessToken") return { status: e.status, body: { status: Number(e.code), msg: e.meaning, data: null } };
+      if (operationId === "getAccessToken" || operationId === "refreshAccessToken")
+        return { status: e.status, body: { status: Number(e.code), msg: e.meaning, data: null } };
       if (e.status === 401) return { status: 401, body: { message: "Invalid authentication credentials", apim_status: Number(e.code) } };
       return { status: e.status, body: { code: Number(e.code), message: e.meaning, data: null } };
     },
@@ -85,7 +87,15 @@ const PLANS = {
         deleteMessageRules: (c) => c.deleteMessageRules({ ruleIds: ["mr-probe"] }),
         getAccessToken: { via: "searchMessageRules" },
         // The client refreshes its token when the gateway answers 4011; the refresh then gets the code.
-        refreshAccessToken: { via: "searchMessageRules", before: { operation: "searchMessageRules", nth: 1, status: 401, body: { message: "Invalid authentication credentials", apim_status: 4011, apim_refreshtoken: "probe" } } },
+        refreshAccessToken: {
+          via: "searchMessageRules",
+          before: {
+            operation: "searchMessageRules",
+            nth: 1,
+            status: 401,
+            body: { message: "Invalid authentication credentials", apim_status: 4011, apim_refreshtoken: "probe" },
+          },
+        },
       };
     },
   },
@@ -96,7 +106,10 @@ async function probeOne(sb, vendorKey, operationId, entry) {
   const plan = PLANS[vendorKey];
   const calls = plan.calls(sb);
   const call = calls[operationId];
-  if (!call) throw new Error(`docs: no probe call for ${vendorKey} ${operationId} (it has x-error-codes): add "${operationId}: (c) => c.<method>(…)" to PLANS.${vendorKey}.calls in packages/docs/src/client-behaviour.mjs`);
+  if (!call)
+    throw new Error(
+      `docs: no probe call for ${vendorKey} ${operationId} (it has x-error-codes): add "${operationId}: (c) => c.<method>(…)" to PLANS.${vendorKey}.calls in packages/docs/src/client-behaviour.mjs`,
+    );
   const invoke = typeof call === "function" ? call : calls[call.via];
   const server = sb[vendorKey];
   const target = plan.target(operationId, entry);
@@ -119,7 +132,9 @@ async function probeOne(sb, vendorKey, operationId, entry) {
   }
   const seen = server.requests.slice(from);
   const sends = seen.filter((r) => r.operationId === target).length;
-  const renewals = credentialFault ? 0 : seen.filter((r) => plan.credentialOperations.includes(r.operationId) && r.operationId !== target).length;
+  const renewals = credentialFault
+    ? 0
+    : seen.filter((r) => plan.credentialOperations.includes(r.operationId) && r.operationId !== target).length;
   return { target, sends, renewed: renewals > 0, error };
 }
 
@@ -149,7 +164,9 @@ export async function probeClientBehaviour(site, errorCodesOf) {
           if (v.key === "enos" && e.code === "0") continue; // success, not an error
           const r = await probeOne(sb, v.key, o.operationId, entry);
           if (r.error && (String(r.error.code) !== e.code || !r.error.kind)) {
-            problems.push(`${v.key} ${o.operationId} ${e.code}: the probe threw ${r.error.name} (${r.error.kind}, code ${r.error.code}): ${r.error.message}`);
+            problems.push(
+              `${v.key} ${o.operationId} ${e.code}: the probe threw ${r.error.name} (${r.error.kind}, code ${r.error.code}): ${r.error.message}`,
+            );
           }
           if (r.sends === 0) problems.push(`${v.key} ${o.operationId} ${e.code}: the probe call never reached ${r.target}`);
           results.set(`${v.key} ${o.operationId} ${e.code}`, r);

@@ -32,8 +32,10 @@ The reference pages show one for every operation, next to the request payload.</
 `;
 
 // Public copies of the server code the ZStack facts were read in (repository files at a commit).
-const ZS_REST = "https://github.com/zstackio/zstack/blob/5a29293bd53c98a38488fb8b71d54531012d3dae/rest/src/main/java/org/zstack/rest/RestServer.java";
-const ZS_INTRO = "https://github.com/zstackio/zstack/blob/5a29293bd53c98a38488fb8b71d54531012d3dae/rest/src/main/resources/doc/RestIntroduction_zh_cn.md";
+const ZS_REST =
+  "https://github.com/zstackio/zstack/blob/5a29293bd53c98a38488fb8b71d54531012d3dae/rest/src/main/java/org/zstack/rest/RestServer.java";
+const ZS_INTRO =
+  "https://github.com/zstackio/zstack/blob/5a29293bd53c98a38488fb8b71d54531012d3dae/rest/src/main/resources/doc/RestIntroduction_zh_cn.md";
 const ZSV_SNS = "https://github.com/ZSvirt/zsvirt/blob/4aeacf241f6fb4747de90fa3b6aa2788781d903d/premium/sns/src/main/java/org/zstack/sns";
 
 export const quirks = {
@@ -53,9 +55,15 @@ export const quirks = {
       ],
       sources: [
         { label: "zstackio/zstack RestServer.java (sendMessage, handleJobQuery)", href: ZS_REST },
-        { label: "ZSvirt/zsvirt APIAddSNSDingTalkAtPersonMsg.java (extends APICreateMessage)", href: `${ZSV_SNS}/platform/dingtalk/APIAddSNSDingTalkAtPersonMsg.java` },
+        {
+          label: "ZSvirt/zsvirt APIAddSNSDingTalkAtPersonMsg.java (extends APICreateMessage)",
+          href: `${ZSV_SNS}/platform/dingtalk/APIAddSNSDingTalkAtPersonMsg.java`,
+        },
         { label: "zstackio/zstack RestIntroduction_zh_cn.md (the REST manual: all but login APIs are async)", href: ZS_INTRO },
-        { label: "API explorer: AddSNSDingTalkAtPerson", href: "https://docs.zstack-cloud.com/docs/api-explorer/en/cloud/explorer/AddSNSDingTalkAtPerson" },
+        {
+          label: "API explorer: AddSNSDingTalkAtPerson",
+          href: "https://docs.zstack-cloud.com/docs/api-explorer/en/cloud/explorer/AddSNSDingTalkAtPerson",
+        },
       ],
     },
     {
@@ -67,7 +75,10 @@ export const quirks = {
       shownIn: [{ text: "not necessarily the host the client used" }],
       sources: [
         { label: "zstackio/zstack RestServer.java (the job location)", href: ZS_REST },
-        { label: "terraform-zstack-modules/zstack-sdk-go zstack_http_client.go (httpWait rebuilds the poll URL)", href: "https://github.com/terraform-zstack-modules/zstack-sdk-go/blob/1741bf0ab750f4dfc3bd1a307cc5365bd839db4d/pkg/client/zstack_http_client.go" },
+        {
+          label: "terraform-zstack-modules/zstack-sdk-go zstack_http_client.go (httpWait rebuilds the poll URL)",
+          href: "https://github.com/terraform-zstack-modules/zstack-sdk-go/blob/1741bf0ab750f4dfc3bd1a307cc5365bd839db4d/pkg/client/zstack_http_client.go",
+        },
       ],
     },
     {
@@ -82,7 +93,10 @@ export const quirks = {
       ],
       sources: [
         { label: "ZSvirt/zsvirt SNSApiInterceptor.java (the phone check)", href: `${ZSV_SNS}/SNSApiInterceptor.java` },
-        { label: "API explorer: AddSNSDingTalkAtPerson", href: "https://docs.zstack-cloud.com/docs/api-explorer/en/cloud/explorer/AddSNSDingTalkAtPerson" },
+        {
+          label: "API explorer: AddSNSDingTalkAtPerson",
+          href: "https://docs.zstack-cloud.com/docs/api-explorer/en/cloud/explorer/AddSNSDingTalkAtPerson",
+        },
       ],
     },
     {
@@ -105,7 +119,10 @@ export const quirks = {
         sends. The client reads both and returns <code>notice_id</code>.</p>`,
       shownIn: [{ operationId: "sendInSiteNotice", text: "spells it noitce_id, and that is what the server sends" }],
       sources: [
-        { label: "EIAM: Send in-site notice (asyncSend)", href: "https://open.bccastle.com/en/development/eiam/api/message/asyncsend.html" },
+        {
+          label: "EIAM: Send in-site notice (asyncSend)",
+          href: "https://open.bccastle.com/en/development/eiam/api/message/asyncsend.html",
+        },
       ],
     },
     {
@@ -131,7 +148,10 @@ export const quirks = {
         and retrying the same day does not help.</p>`,
       shownIn: [{ text: "clients trim codes before comparing" }],
       sources: [
-        { label: "EIAM: Send in-site notice (asyncSend), error codes", href: "https://open.bccastle.com/en/development/eiam/api/message/asyncsend.html" },
+        {
+          label: "EIAM: Send in-site notice (asyncSend), error codes",
+          href: "https://open.bccastle.com/en/development/eiam/api/message/asyncsend.html",
+        },
         { label: "EIAM: the same page in Chinese", href: "https://open.bccastle.com/development/eiam/api/message/asyncsend.html" },
       ],
     },
@@ -149,8 +169,14 @@ export const quirks = {
         { operationId: "createMessageRules", text: "a non-zero code is treated as" },
       ],
       sources: [
-        { label: "EnOS App Portal: Create Message Rules (zh_CN 3.0.0, error codes)", href: "https://support.enos-iot.com/app-portal-api/zh_CN/3.0.0/application/create_message_rule.html" },
-        { label: "EnOS App Portal: Create Message Rules", href: "https://support.enos-iot.com/docs/app-portal-api/en/3.0.0/application/create_message_rule.html" },
+        {
+          label: "EnOS App Portal: Create Message Rules (zh_CN 3.0.0, error codes)",
+          href: "https://support.enos-iot.com/app-portal-api/zh_CN/3.0.0/application/create_message_rule.html",
+        },
+        {
+          label: "EnOS App Portal: Create Message Rules",
+          href: "https://support.enos-iot.com/docs/app-portal-api/en/3.0.0/application/create_message_rule.html",
+        },
       ],
     },
     {
@@ -169,7 +195,10 @@ export const quirks = {
       ],
       sources: [
         { label: "EnOS APIM: Get Access Token", href: "https://support.enos-iot.com/docs/apim/zh_CN/3.0.0/token/get_access_token" },
-        { label: "EnvisionDoc: invoke API with access token", href: "https://github.com/EnvisionDoc/api_en/blob/2a9f291fd51af29557f21d2b449460994e4fb0c5/token/invoke_api_with_access_token.md" },
+        {
+          label: "EnvisionDoc: invoke API with access token",
+          href: "https://github.com/EnvisionDoc/api_en/blob/2a9f291fd51af29557f21d2b449460994e4fb0c5/token/invoke_api_with_access_token.md",
+        },
       ],
     },
   ],

@@ -29,8 +29,16 @@ export function errorCodesOf(vendor) {
       }
       entry.meaningZh ??= c.message_zh;
       // A source may name several files ("a; b"): each is listed once per code.
-      for (const part of String(c.source ?? "").split(/;\s+/)) if (part.trim() && !entry.sources.includes(part.trim())) entry.sources.push(part.trim());
-      entry.operations.push({ operationId: o.operationId, route: o.route, status: c.status, arrivesAt: c.arrivesAt, meaning: c.meaning ?? "", entry: c });
+      for (const part of String(c.source ?? "").split(/;\s+/))
+        if (part.trim() && !entry.sources.includes(part.trim())) entry.sources.push(part.trim());
+      entry.operations.push({
+        operationId: o.operationId,
+        route: o.route,
+        status: c.status,
+        arrivesAt: c.arrivesAt,
+        meaning: c.meaning ?? "",
+        entry: c,
+      });
     }
   }
   return [...byCode.values()];

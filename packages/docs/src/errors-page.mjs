@@ -39,8 +39,12 @@ function codeRow(vendor, entry, behaviour, idOf) {
   const id = idOf(vendor.key, entry.code);
   const groups = behaviourGroups(vendor, entry, behaviour);
   const several = groups.length > 1;
-  const retry = groups.map((g) => `<div>${escapeHtml(g.retry)}${several ? ` <span class="sb-muted">(${opLinks(vendor, g.operations)})</span>` : ""}</div>`).join("");
-  const thrown = groups.map((g) => `<div>${thrownHtml(g.thrown)}${several ? ` <span class="sb-muted">(${opLinks(vendor, g.operations)})</span>` : ""}</div>`).join("");
+  const retry = groups
+    .map((g) => `<div>${escapeHtml(g.retry)}${several ? ` <span class="sb-muted">(${opLinks(vendor, g.operations)})</span>` : ""}</div>`)
+    .join("");
+  const thrown = groups
+    .map((g) => `<div>${thrownHtml(g.thrown)}${several ? ` <span class="sb-muted">(${opLinks(vendor, g.operations)})</span>` : ""}</div>`)
+    .join("");
   const arrivals = [...new Set(entry.operations.map((o) => arrival(o)))];
   const meanings = [...new Set(entry.operations.map((o) => o.meaning).filter((m) => m && m !== entry.meaning))];
   return `<tr id="${escapeHtml(id)}" class="sb-code-row" data-vendor="${vendor.key}" data-code="${escapeHtml(entry.code)}">

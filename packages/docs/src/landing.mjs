@@ -42,7 +42,9 @@ function tableOfContents(site) {
 
 /** The opening of a description: its first paragraph, and the next ones while a sentence is unfinished. */
 function opening(text = "") {
-  const paragraphs = String(text).trim().split(/\n\s*\n/);
+  const paragraphs = String(text)
+    .trim()
+    .split(/\n\s*\n/);
   let out = "";
   for (const p of paragraphs) {
     out += (out ? " " : "") + p.replace(/^\s*-\s+/gm, "").replace(/\s*\n\s*/g, " ");
@@ -78,7 +80,8 @@ function operationsTable(v) {
 function authTable(v) {
   const rows = Object.entries(v.securitySchemes)
     .map(
-      ([name, s]) => `<tr><td><code>${escapeHtml(name)}</code></td><td>${schemeKind(s)}</td><td>${inlineMarkdown(opening(s.description))}</td></tr>`,
+      ([name, s]) =>
+        `<tr><td><code>${escapeHtml(name)}</code></td><td>${schemeKind(s)}</td><td>${inlineMarkdown(opening(s.description))}</td></tr>`,
     )
     .join("\n");
   return `<table class="sb-table">
@@ -138,7 +141,11 @@ function vendorSection(v, idOf) {
 export function landingPage(site) {
   const idOf = anchorIds(site);
   const packages = [
-    ...site.map((v) => [v.packageName, `${v.name}: ${v.operations.length} operations`, `<a href="${v.page}">reference</a> · <a href="#${v.key}">overview</a>`]),
+    ...site.map((v) => [
+      v.packageName,
+      `${v.name}: ${v.operations.length} operations`,
+      `<a href="${v.page}">reference</a> · <a href="#${v.key}">overview</a>`,
+    ]),
     ["@signalbridge/sdk", "The facade: all three clients, one configuration", `<a href="#facade">overview</a>`],
     ["@signalbridge/sandbox", "Vendor simulators on 127.0.0.1, and the CLI signalbridge-sandbox", `<a href="#sandbox">overview</a>`],
   ];
@@ -185,4 +192,3 @@ ${headerHtml(site, "index")}
 </html>
 `;
 }
-

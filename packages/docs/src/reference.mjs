@@ -24,15 +24,17 @@ export const REDOC_OPTIONS = {
   jsonSamplesExpandLevel: 3,
 };
 
-const oneLine = (text) => String(text).replace(/\s*\n\s*/g, " ").trim();
+const oneLine = (text) =>
+  String(text)
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
 /** Plain text into Markdown: keep `code` spans, escape backslashes and angle brackets elsewhere. */
 const md = (text) =>
   oneLine(text)
     .split(/(`[^`]*`)/)
     .map((part, i) => (i % 2 ? part : part.replace(/\\/g, "\\\\").replace(/</g, "&lt;").replace(/>/g, "&gt;")))
     .join("");
-const sourceMd = (source) =>
-  /^https?:\/\/\S+$/.test(source) ? `[${source.replace(/^https?:\/\//, "")}](${source})` : md(source);
+const sourceMd = (source) => (/^https?:\/\/\S+$/.test(source) ? `[${source.replace(/^https?:\/\//, "")}](${source})` : md(source));
 
 /** `x-error-codes` and `x-signalbridge-idempotent` of an operation, as Markdown for its description. */
 export function extensionsMarkdown(op, vendor, idOf = (_vendor, code) => code) {
@@ -94,12 +96,16 @@ export function bundledSpec(vendor, site = [vendor]) {
   if (sources && typeof sources === "object") {
     spec.info.description =
       `${spec.info.description ?? ""}\n\n## Sources\nThe texts of this reference name their sources by these abbreviations:\n\n` +
-      Object.entries(sources).map(([abbr, text]) => `- **${abbr}**: ${String(text).replace(/(https?:\/\/[^\s,;)]+)/g, "<$1>")}`).join("\n") + "\n";
+      Object.entries(sources)
+        .map(([abbr, text]) => `- **${abbr}**: ${String(text).replace(/(https?:\/\/[^\s,;)]+)/g, "<$1>")}`)
+        .join("\n") +
+      "\n";
   }
   // Redoc shows server texts verbatim, not as Markdown: drop the code marks instead of showing them.
   for (const server of spec.servers ?? []) {
     if (server.description) server.description = plainCode(server.description);
-    for (const variable of Object.values(server.variables ?? {})) if (variable.description) variable.description = plainCode(variable.description);
+    for (const variable of Object.values(server.variables ?? {}))
+      if (variable.description) variable.description = plainCode(variable.description);
   }
   for (const o of vendor.operations) {
     const op = spec.paths[o.path][o.method.toLowerCase()];
@@ -139,7 +145,7 @@ function redoclyBin() {
   const require = createRequire(import.meta.url);
   const pkgPath = require.resolve("@redocly/cli/package.json");
   const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
-  const bin = typeof pkg.bin === "string" ? pkg.bin : pkg.bin.redocly ?? Object.values(pkg.bin)[0];
+  const bin = typeof pkg.bin === "string" ? pkg.bin : (pkg.bin.redocly ?? Object.values(pkg.bin)[0]);
   return join(dirname(pkgPath), bin);
 }
 
@@ -154,7 +160,9 @@ function run(command, args) {
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(output) : reject(new Error(`redocly ${args.join(" ")} failed (${code}):\n${output}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`redocly ${args.join(" ")} failed (${code}):\n${output}`)),
+    );
   });
 }
 
@@ -187,14 +195,18 @@ export async function buildReference(site, vendor, distDir) {
     "build-docs",
     specFile,
     "--inlineBundle",
-    "--config", join(BUILD_DIR, "redocly.yaml"),
-    "--template", templateFile,
-    "--openapi", optionsFile,
-    "--title", `${vendor.title} · signalbridge API reference`,
-    "--output", rawFile,
+    "--config",
+    join(BUILD_DIR, "redocly.yaml"),
+    "--template",
+    templateFile,
+    "--openapi",
+    optionsFile,
+    "--title",
+    `${vendor.title} · signalbridge API reference`,
+    "--output",
+    rawFile,
   ]);
   const html = postProcess(await readFile(rawFile, "utf8"));
   await writeFile(join(distDir, vendor.page), html);
   return html;
 }
-

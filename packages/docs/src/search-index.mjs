@@ -22,7 +22,10 @@ const clip = (text, max = 400) => (text.length > max ? `${text.slice(0, max - 1)
 function resolve(doc, node, depth = 0) {
   if (!node || typeof node !== "object" || depth > 20) return node;
   if (typeof node.$ref === "string" && node.$ref.startsWith("#/")) {
-    const target = node.$ref.slice(2).split("/").reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+    const target = node.$ref
+      .slice(2)
+      .split("/")
+      .reduce((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
     return resolve(doc, target, depth + 1);
   }
   return node;
@@ -68,7 +71,13 @@ export function searchEntries(site) {
         for (const media of Object.values(resolve(v.doc, response)?.content ?? {})) fieldsOf(v.doc, media.schema, fields);
       }
       for (const [name, description] of fields) {
-        entries.push({ kind: "field", vendor: v.name, title: `${name} (${o.operationId})`, text: clip(description || `A field of ${o.operationId}.`), href: `${v.page}#${o.route}` });
+        entries.push({
+          kind: "field",
+          vendor: v.name,
+          title: `${name} (${o.operationId})`,
+          text: clip(description || `A field of ${o.operationId}.`),
+          href: `${v.page}#${o.route}`,
+        });
       }
     }
     for (const e of errorCodesOf(v)) {

@@ -65,7 +65,9 @@ export async function serveDocs({ port = 0, host = "127.0.0.1", root = DEFAULT_R
       "x-content-type-options": "nosniff",
     });
     if (req.method === "HEAD") return res.end();
-    createReadStream(file).on("error", () => res.destroy()).pipe(res);
+    createReadStream(file)
+      .on("error", () => res.destroy())
+      .pipe(res);
   });
   await new Promise((resolveListen, reject) => {
     server.once("error", reject);

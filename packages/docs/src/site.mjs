@@ -104,11 +104,7 @@ export function sampleCoverage(site) {
 }
 
 export function escapeHtml(text) {
-  return String(text)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 /** Inline Markdown of spec descriptions, the little we show on the landing page: `code`, **bold**, *em*. */

@@ -10,7 +10,9 @@ export const INTERNAL_SOURCE = /vendor[- ]notes|shared\/seeds|\.\.\/shared\/|\b[
 
 /** Where a page names an internal file: `["…context…", …]`. */
 export function internalSources(html) {
-  return [...html.matchAll(INTERNAL_SOURCE)].map((m) => html.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40).replace(/\s+/g, " "));
+  return [...html.matchAll(INTERNAL_SOURCE)].map((m) =>
+    html.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40).replace(/\s+/g, " "),
+  );
 }
 
 /**
@@ -25,5 +27,8 @@ export function sourceLabel(url) {
 
 /** A source as HTML: every URL in it becomes a link, the rest stays text. */
 export function sourceHtml(source) {
-  return escapeHtml(String(source).trim()).replace(/https?:\/\/[^\s,;)]+/g, (u) => `<a href="${u}">${escapeHtml(sourceLabel(u.replace(/&amp;/g, "&")))}</a>`);
+  return escapeHtml(String(source).trim()).replace(
+    /https?:\/\/[^\s,;)]+/g,
+    (u) => `<a href="${u}">${escapeHtml(sourceLabel(u.replace(/&amp;/g, "&")))}</a>`,
+  );
 }

@@ -32,27 +32,32 @@ beforeAll(() => {
 });
 
 describe("error-code reference", () => {
-  test.each(site.map((v) => [v.key, v]))("%s: every documented code has a row with its status, meaning, vendor text and client behaviour", (_k, v) => {
-    const html = read("errors.html");
-    const codes = errorCodesOf(v);
-    expect(codes.length).toBeGreaterThan(5);
-    for (const e of codes) {
-      const row = rowOf(html, idOf(v.key, e.code));
-      expect(row, e.code).toBeDefined();
-      expect(row).toContain(`HTTP ${e.status}`);
-      expect(row).toContain(plainText(e.meaning).slice(0, 30).replace(/"/g, '"'));
-      if (e.meaningZh) expect(row).toContain(e.meaningZh);
-      if (v.key === "enos" && e.code === "0") continue;
-      expect(row).toMatch(/not retried \(1 send\)|renews the credential|retried \(\d sends\)/);
-      expect(row).toMatch(/kind: "(api|authentication)"|the call succeeds/);
-    }
-  });
+  test.each(site.map((v) => [v.key, v]))(
+    "%s: every documented code has a row with its status, meaning, vendor text and client behaviour",
+    (_k, v) => {
+      const html = read("errors.html");
+      const codes = errorCodesOf(v);
+      expect(codes.length).toBeGreaterThan(5);
+      for (const e of codes) {
+        const row = rowOf(html, idOf(v.key, e.code));
+        expect(row, e.code).toBeDefined();
+        expect(row).toContain(`HTTP ${e.status}`);
+        expect(row).toContain(plainText(e.meaning).slice(0, 30).replace(/"/g, '"'));
+        if (e.meaningZh) expect(row).toContain(e.meaningZh);
+        if (v.key === "enos" && e.code === "0") continue;
+        expect(row).toMatch(/not retried \(1 send\)|renews the credential|retried \(\d sends\)/);
+        expect(row).toMatch(/kind: "(api|authentication)"|the call succeeds/);
+      }
+    },
+  );
 
   test("the client columns say what the clients do (README: Retries, Errors)", () => {
     const html = read("errors.html");
     // An expired session / token is renewed once and the call re-sent; a refusal after that is an AuthenticationError.
     expect(rowOf(html, "ID.1001")).toMatch(/renews the credential, re-sends once \(2 sends\).*ZStackAuthenticationError/);
-    expect(rowOf(html, "4011")).toMatch(/renews the credential, re-sends once \(2 sends\).*EnosAuthenticationError, kind: "authentication"/);
+    expect(rowOf(html, "4011")).toMatch(
+      /renews the credential, re-sends once \(2 sends\).*EnosAuthenticationError, kind: "authentication"/,
+    );
     expect(rowOf(html, "invalid_token")).toContain("renews the credential, re-sends once (2 sends)");
     // Business refusals are final: one send, an ApiError.
     expect(rowOf(html, "NOTICE.0004")).toMatch(/not retried \(1 send\) EiamApiError, kind: "api"/);
@@ -89,7 +94,13 @@ describe("citations", () => {
   });
 
   test("the check finds the paths it is for", () => {
-    for (const text of ["see vendor-notes/zstack.md §1.1", "`shared/seeds/enos-create-message-rules.txt`", "../shared/vendor-notes/enos.md", "vendor notes §5", "zstack.md §3"]) {
+    for (const text of [
+      "see vendor-notes/zstack.md §1.1",
+      "`shared/seeds/enos-create-message-rules.txt`",
+      "../shared/vendor-notes/enos.md",
+      "vendor notes §5",
+      "zstack.md §3",
+    ]) {
       expect(internalSources(text), text).not.toEqual([]);
     }
     expect(internalSources("https://support.enos-iot.com/docs/app-portal-api/en/3.0.0/application/create_message_rule.html")).toEqual([]);
@@ -154,10 +165,22 @@ describe("search index", () => {
   const entries = searchEntries(site);
   test("covers every operation and every error code of every vendor, and their fields", () => {
     for (const v of site) {
-      for (const o of v.operations) expect(entries.some((e) => e.kind === "operation" && e.href === `${v.page}#${o.route}`), o.operationId).toBe(true);
-      for (const c of errorCodesOf(v)) expect(entries.some((e) => e.kind === "error code" && e.title === c.code), c.code).toBe(true);
+      for (const o of v.operations)
+        expect(
+          entries.some((e) => e.kind === "operation" && e.href === `${v.page}#${o.route}`),
+          o.operationId,
+        ).toBe(true);
+      for (const c of errorCodesOf(v))
+        expect(
+          entries.some((e) => e.kind === "error code" && e.title === c.code),
+          c.code,
+        ).toBe(true);
     }
-    for (const field of ["phoneNumber", "message_type", "user_names", "messageRule", "ruleIds"]) expect(entries.some((e) => e.kind === "field" && e.title.startsWith(`${field} (`)), field).toBe(true);
+    for (const field of ["phoneNumber", "message_type", "user_names", "messageRule", "ruleIds"])
+      expect(
+        entries.some((e) => e.kind === "field" && e.title.startsWith(`${field} (`)),
+        field,
+      ).toBe(true);
   });
 
   test("keeps the words of descriptions apart", () => {

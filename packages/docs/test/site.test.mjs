@@ -26,9 +26,12 @@ describe("dist", () => {
     expect(existsSync(join(DIST_DIR, file))).toBe(true);
   });
 
-  test.each(["assets/site.css", "assets/favicon.svg", "assets/redocly-logo-mini-full.svg", "assets/redocly-logo-mini.svg"])("has %s", (file) => {
-    expect(existsSync(join(DIST_DIR, file))).toBe(true);
-  });
+  test.each(["assets/site.css", "assets/favicon.svg", "assets/redocly-logo-mini-full.svg", "assets/redocly-logo-mini.svg"])(
+    "has %s",
+    (file) => {
+      expect(existsSync(join(DIST_DIR, file))).toBe(true);
+    },
+  );
 
   test.each(pages.map((p) => [p.file]))("%s loads nothing from another host", (file) => {
     const html = read(file);

@@ -117,7 +117,11 @@ export function createEnosAuth(api: Api, options: EnosAuthOptions): EnosAuth {
         const data = answer.data;
         if (!data || typeof data.accessToken !== "string" || data.accessToken === "") {
           throw new ResponseShapeError(`${VENDOR} ${operation}: status 0 but no data.accessToken in the answer`, {
-            vendor: VENDOR, operation, status: 200, body: answer, redactor,
+            vendor: VENDOR,
+            operation,
+            status: 200,
+            body: answer,
+            redactor,
           });
         }
         redactor.rotate("accessToken", data.accessToken);

@@ -1,9 +1,4 @@
-import {
-  createApiClient,
-  requireOption,
-  type CallOptions,
-  type CommonClientOptions,
-} from "@signalbridge/core";
+import { createApiClient, requireOption, type CallOptions, type CommonClientOptions } from "@signalbridge/core";
 import type { Client } from "openapi-fetch";
 import { createEnosAuth, type EnosAuth } from "./auth.js";
 import { EnosApiError, enosErrors, VENDOR } from "./errors.js";
@@ -95,10 +90,14 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
 
     async createMessageRules(given, call) {
       const input = given ?? ({} as CreateMessageRulesInput); // plain-JS callers: validation names what is missing
-      const body = (input.appId === undefined && options.appId !== undefined ? { ...input, appId: options.appId } : input) as Schemas["CreateMessageRulesRequest"];
+      const body = (
+        input.appId === undefined && options.appId !== undefined ? { ...input, appId: options.appId } : input
+      ) as Schemas["CreateMessageRulesRequest"];
       const q = query(call);
-      const res = await api.invoke<Envelope<string[]>>("createMessageRules", { query: q, body }, (init) =>
-        api.raw.POST(CREATE, { params: { query: q }, body, ...init }),
+      const res = await api.invoke<Envelope<string[]>>(
+        "createMessageRules",
+        { query: q, body },
+        (init) => api.raw.POST(CREATE, { params: { query: q }, body, ...init }),
         call,
       );
       return res.data ?? [];
@@ -106,8 +105,10 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
 
     async searchMessageRules(body, call) {
       const q = query(call);
-      const res = await api.invoke<Envelope<Schemas["MessageRuleSearchResult"]>>("searchMessageRules", { query: q, body }, (init) =>
-        api.raw.POST(SEARCH, { params: { query: q }, body, ...init }),
+      const res = await api.invoke<Envelope<Schemas["MessageRuleSearchResult"]>>(
+        "searchMessageRules",
+        { query: q, body },
+        (init) => api.raw.POST(SEARCH, { params: { query: q }, body, ...init }),
         call,
       );
       return { ...res.data, messageRuleList: res.data?.messageRuleList ?? [] };
@@ -115,8 +116,10 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
 
     async updateMessageRules(body, call) {
       const q = query(call);
-      const exchange = await api.exchange("updateMessageRules", { query: q, body }, (init) =>
-        api.raw.POST(UPDATE, { params: { query: q }, body, ...init }),
+      const exchange = await api.exchange(
+        "updateMessageRules",
+        { query: q, body },
+        (init) => api.raw.POST(UPDATE, { params: { query: q }, body, ...init }),
         call,
       );
       if (!exchange.ok) throw api.errorOf(exchange);
@@ -141,8 +144,10 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
     async deleteMessageRules(body, call) {
       const q = query(call);
       try {
-        await api.invoke<Envelope<boolean>>("deleteMessageRules", { query: q, body }, (init) =>
-          api.raw.POST(DELETE, { params: { query: q }, body, ...init }),
+        await api.invoke<Envelope<boolean>>(
+          "deleteMessageRules",
+          { query: q, body },
+          (init) => api.raw.POST(DELETE, { params: { query: q }, body, ...init }),
           call,
         );
       } catch (error) {

@@ -62,7 +62,8 @@ export const enosErrors: VendorErrors = {
     // error page `{status: 415, error, path}` has a `status` that is only the HTTP status again.)
     const code = codeText(o?.apim_status) ?? codeText(o?.code) ?? (TOKEN_OPERATIONS.has(op) ? tokenStatusOf(o) : undefined);
     // Scrubbed before it is shortened: a cut must not split a secret and leave half of it.
-    const fallback = exchange.text === "" ? `HTTP ${exchange.status} with an empty body` : describeText(exchange.redactor.scrubText(exchange.text));
+    const fallback =
+      exchange.text === "" ? `HTTP ${exchange.status} with an empty body` : describeText(exchange.redactor.scrubText(exchange.text));
     const init = {
       vendor: VENDOR,
       operation: op,
@@ -103,8 +104,6 @@ export const enosErrors: VendorErrors = {
       attempts: exchange.attempts,
       redactor: exchange.redactor,
     };
-    return TOKEN_OPERATIONS.has(op) && REFUSED_CREDENTIALS.has(code)
-      ? new EnosAuthenticationError(init)
-      : new EnosApiError(init);
+    return TOKEN_OPERATIONS.has(op) && REFUSED_CREDENTIALS.has(code) ? new EnosAuthenticationError(init) : new EnosApiError(init);
   },
 };

@@ -65,9 +65,7 @@ describe("createMessageRules on the wire", () => {
     expect(req!.headers["apim-timestamp"]).toMatch(/^\d{13}$/);
     expect(req!.headers["apim-signature"]).toBe(expectedSignature(req!, "tok-1"));
     // paramsData for these APIs is "orgId" + orgId + body
-    expect(req!.headers["apim-signature"]).toBe(
-      sha256(`tok-1orgId${ORG}${req!.body}${req!.headers["apim-timestamp"]}${APP_SECRET}`),
-    );
+    expect(req!.headers["apim-signature"]).toBe(sha256(`tok-1orgId${ORG}${req!.body}${req!.headers["apim-timestamp"]}${APP_SECRET}`));
     expect(req!.headers.authorization).toBeUndefined();
   });
 
@@ -96,23 +94,30 @@ describe("createMessageRules on the wire", () => {
     await enos.createMessageRules({ appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: ["a"] } }] });
     const [req] = fake.business();
     expect(req!.rawPath).toBe(`${RULE("create")}?orgId=o%201%26x%3D2`);
-    expect(req!.headers["apim-signature"]).toBe(
-      sha256(`tok-1orgIdo 1&x=2${req!.body}${req!.headers["apim-timestamp"]}${APP_SECRET}`),
-    );
+    expect(req!.headers["apim-signature"]).toBe(sha256(`tok-1orgIdo 1&x=2${req!.body}${req!.headers["apim-timestamp"]}${APP_SECRET}`));
   });
 
   it("accepts the 2.1–2.3 success code 200", async () => {
     fake = await fakeEnos({ rules: () => ({ body: { code: 200, message: "", data: ["mr1"] } }) });
-    expect(await client(fake.server.url).createMessageRules({ appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: [] } }] })).toEqual(["mr1"]);
+    expect(
+      await client(fake.server.url).createMessageRules({ appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: [] } }] }),
+    ).toEqual(["mr1"]);
   });
 });
 
 describe("search, update, delete on the wire", () => {
   it("searchMessageRules posts the filter and returns data with messageRuleList", async () => {
     const item = {
-      appId: "ak", ruleId: "mr1", ruleName: "r", relations: [{ type: 0, identifiers: ["u1"] }],
-      messageRule: { mark1: ["siteA"], mark6: null }, isEnable: 1,
-      createdBy: "ak", createdAt: "2025-06-26 10:00:00", updatedBy: "u1", updatedAt: 1750900000000,
+      appId: "ak",
+      ruleId: "mr1",
+      ruleName: "r",
+      relations: [{ type: 0, identifiers: ["u1"] }],
+      messageRule: { mark1: ["siteA"], mark6: null },
+      isEnable: 1,
+      createdBy: "ak",
+      createdAt: "2025-06-26 10:00:00",
+      updatedBy: "u1",
+      updatedAt: 1750900000000,
     };
     fake = await fakeEnos({ rules: () => ok({ messageRuleList: [item] }) });
     const enos = client(fake.server.url);
@@ -132,7 +137,13 @@ describe("search, update, delete on the wire", () => {
   it("updateMessageRules sends the body and resolves true; data:false throws EnosApiError", async () => {
     fake = await fakeEnos({ rules: (_r, n) => ok(n === 0) });
     const enos = client(fake.server.url);
-    const body = { ruleId: "mr1", ruleName: "n", isEnable: 1 as const, messageRule: { mark1: ["x"] }, relations: [{ type: 1 as const, identifiers: ["g1"] }] };
+    const body = {
+      ruleId: "mr1",
+      ruleName: "n",
+      isEnable: 1 as const,
+      messageRule: { mark1: ["x"] },
+      relations: [{ type: 1 as const, identifiers: ["g1"] }],
+    };
     await expect(enos.updateMessageRules(body)).resolves.toBe(true);
     const [req] = fake.business();
     expect(req!.rawPath).toBe(`${RULE("update")}?orgId=${ORG}`);
@@ -170,7 +181,9 @@ describe("search, update, delete on the wire", () => {
 describe("errors", () => {
   it("an in-band 31xxx on HTTP 200 becomes EnosApiError with the trimmed code", async () => {
     fake = await fakeEnos({ rules: () => ({ body: { code: 31404, message: "application not exist", data: null } }) });
-    const err = await client(fake.server.url).createMessageRules(seedBody).catch((e) => e);
+    const err = await client(fake.server.url)
+      .createMessageRules(seedBody)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(EnosApiError);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.kind).toBe("api");
@@ -184,7 +197,9 @@ describe("errors", () => {
 
   it("a code sent as a padded string is trimmed", async () => {
     fake = await fakeEnos({ rules: () => ({ body: { code: " 31602 ", message: "too many marks" } }) });
-    const err = await client(fake.server.url).deleteMessageRules({ ruleIds: ["x"] }).catch((e) => e);
+    const err = await client(fake.server.url)
+      .deleteMessageRules({ ruleIds: ["x"] })
+      .catch((e) => e);
     expect(err.code).toBe("31602");
   });
 
@@ -195,7 +210,9 @@ describe("errors", () => {
     [500, "An unexpected error occurred"],
   ])("a gateway %i becomes EnosApiError with the gateway's message, not retried for a create", async (status, message) => {
     fake = await fakeEnos({ rules: () => ({ status, body: { message } }) });
-    const err = await client(fake.server.url).createMessageRules(seedBody).catch((e) => e);
+    const err = await client(fake.server.url)
+      .createMessageRules(seedBody)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(EnosApiError);
     expect(err.status).toBe(status);
     expect(err.code).toBeUndefined();
@@ -204,7 +221,9 @@ describe("errors", () => {
   });
 
   it("a gateway 503 is not re-sent for a create but is for an idempotent search", async () => {
-    fake = await fakeEnos({ rules: (_r, n) => (n < 2 ? { status: 503, body: { message: "Service unavailable" } } : ok({ messageRuleList: [] })) });
+    fake = await fakeEnos({
+      rules: (_r, n) => (n < 2 ? { status: 503, body: { message: "Service unavailable" } } : ok({ messageRuleList: [] })),
+    });
     const enos = client(fake.server.url);
     const err = await enos.createMessageRules(seedBody).catch((e) => e);
     expect(err).toBeInstanceOf(EnosApiError);
@@ -216,7 +235,8 @@ describe("errors", () => {
 
   it("a gateway 429 is retried even for a create (not processed), honouring Retry-After", async () => {
     fake = await fakeEnos({
-      rules: (_r, n) => (n === 0 ? { status: 429, headers: { "retry-after": "0" }, body: { message: "API rate limit exceeded" } } : ok(["mr1"])),
+      rules: (_r, n) =>
+        n === 0 ? { status: 429, headers: { "retry-after": "0" }, body: { message: "API rate limit exceeded" } } : ok(["mr1"]),
     });
     const ids = await client(fake.server.url).createMessageRules(seedBody);
     expect(ids).toEqual(["mr1"]);
@@ -228,15 +248,21 @@ describe("errors", () => {
 
   it("a 429 that persists ends as EnosApiError after the bounded attempts", async () => {
     fake = await fakeEnos({ rules: () => ({ status: 429, body: { message: "API rate limit exceeded" } }) });
-    const err = await client(fake.server.url, { retry: { maxAttempts: 2, initialDelayMs: 1 } }).createMessageRules(seedBody).catch((e) => e);
+    const err = await client(fake.server.url, { retry: { maxAttempts: 2, initialDelayMs: 1 } })
+      .createMessageRules(seedBody)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(EnosApiError);
     expect(err.status).toBe(429);
     expect(err.attempts).toBe(2);
   });
 
   it("an HTML error page becomes EnosApiError with no code and a safe message", async () => {
-    fake = await fakeEnos({ rules: () => ({ status: 502, headers: { "content-type": "text/html" }, body: "<html><body>Bad Gateway</body></html>" }) });
-    const err = await client(fake.server.url).createMessageRules(seedBody).catch((e) => e);
+    fake = await fakeEnos({
+      rules: () => ({ status: 502, headers: { "content-type": "text/html" }, body: "<html><body>Bad Gateway</body></html>" }),
+    });
+    const err = await client(fake.server.url)
+      .createMessageRules(seedBody)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(EnosApiError);
     expect(err.status).toBe(502);
     expect(err.code).toBeUndefined();
@@ -245,20 +271,26 @@ describe("errors", () => {
 
   it("a success body that breaks the spec is a ResponseShapeError", async () => {
     fake = await fakeEnos({ rules: () => ok("not-a-list") });
-    const err = await client(fake.server.url).createMessageRules(seedBody).catch((e) => e);
+    const err = await client(fake.server.url)
+      .createMessageRules(seedBody)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ResponseShapeError);
     expect(err.kind).toBe("response-shape");
   });
 
   it("a 200 that is not JSON is a ResponseShapeError", async () => {
     fake = await fakeEnos({ rules: () => ({ body: "OK" }) });
-    const err = await client(fake.server.url).deleteMessageRules({ ruleIds: ["a"] }).catch((e) => e);
+    const err = await client(fake.server.url)
+      .deleteMessageRules({ ruleIds: ["a"] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ResponseShapeError);
   });
 
   it("an envelope without code is a ResponseShapeError", async () => {
     fake = await fakeEnos({ rules: () => ({ body: { message: "OK", data: true } }) });
-    const err = await client(fake.server.url).deleteMessageRules({ ruleIds: ["a"] }).catch((e) => e);
+    const err = await client(fake.server.url)
+      .deleteMessageRules({ ruleIds: ["a"] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ResponseShapeError);
   });
 });
@@ -275,7 +307,9 @@ describe("gateway token", () => {
 
   it("accepts the doc sample's `stauts` spelling", async () => {
     fake = await fakeEnos({
-      token: () => ({ body: { stauts: 0, msg: "SUCCESS", business: "apim-token-service", data: { accessToken: "Generated_Access_Token", expire: 7200 } } }),
+      token: () => ({
+        body: { stauts: 0, msg: "SUCCESS", business: "apim-token-service", data: { accessToken: "Generated_Access_Token", expire: 7200 } },
+      }),
       rules: () => ok(true),
     });
     const enos = client(fake.server.url);
@@ -312,7 +346,8 @@ describe("gateway token", () => {
   it("falls back to token/get when the refresh fails (1204)", async () => {
     fake = await fakeEnos({
       expire: 1,
-      token: (req) => (req.pathname === TOKEN_REFRESH ? { body: { status: 1204, msg: "refresh failed", business: "apim-token-service" } } : undefined),
+      token: (req) =>
+        req.pathname === TOKEN_REFRESH ? { body: { status: 1204, msg: "refresh failed", business: "apim-token-service" } } : undefined,
       rules: () => ok(true),
     });
     const enos = client(fake.server.url);
@@ -348,19 +383,27 @@ describe("gateway token", () => {
 
   it("an unknown appKey (1002) is an AuthenticationError", async () => {
     fake = await fakeEnos({ token: () => ({ body: { status: 1002, msg: "appKey not exist", business: "apim-token-service" } }) });
-    const err = await client(fake.server.url).deleteMessageRules({ ruleIds: ["a"] }).catch((e) => e);
+    const err = await client(fake.server.url)
+      .deleteMessageRules({ ruleIds: ["a"] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(EnosAuthenticationError);
     expect(err.code).toBe("1002");
   });
 
   it("a token answer with status 0 but no token is a ResponseShapeError", async () => {
     fake = await fakeEnos({ token: () => ({ body: { status: 0, msg: "SUCCESS", data: null } }) });
-    const err = await client(fake.server.url).deleteMessageRules({ ruleIds: ["a"] }).catch((e) => e);
+    const err = await client(fake.server.url)
+      .deleteMessageRules({ ruleIds: ["a"] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ResponseShapeError);
   });
 
   it.each([
-    ["apim_status 4011 → token/refresh", { apim_status: 4011, apim_refreshtoken: "rt", message: "Invalid authentication credentials" }, [TOKEN_GET, TOKEN_REFRESH]],
+    [
+      "apim_status 4011 → token/refresh",
+      { apim_status: 4011, apim_refreshtoken: "rt", message: "Invalid authentication credentials" },
+      [TOKEN_GET, TOKEN_REFRESH],
+    ],
     ["apim_status 4012 → token/get", { apim_status: 4012, message: "Invalid authentication credentials" }, [TOKEN_GET, TOKEN_GET]],
     ["plain 401 → token/get", { message: "Invalid authentication credentials" }, [TOKEN_GET, TOKEN_GET]],
   ])("a gateway 401 with %s renews once and re-sends (even a create)", async (_name, body, tokenPaths) => {
@@ -382,7 +425,9 @@ describe("gateway token", () => {
 
   it("a second 401 after the renewal is an EnosAuthenticationError (renewed only once)", async () => {
     fake = await fakeEnos({ rules: () => ({ status: 401, body: { message: "Invalid authentication credentials", apim_status: 4012 } }) });
-    const err = await client(fake.server.url).deleteMessageRules({ ruleIds: ["a"] }).catch((e) => e);
+    const err = await client(fake.server.url)
+      .deleteMessageRules({ ruleIds: ["a"] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(EnosAuthenticationError);
     expect(err.status).toBe(401);
     expect(err.code).toBe("4012");
@@ -425,7 +470,9 @@ describe("construction and validation: nothing is sent", () => {
   it("more than 6 marks: ValidationError naming the field, nothing sent (not even a token request)", async () => {
     fake = await fakeEnos();
     const messageRule = { mark1: [], mark2: [], mark3: [], mark4: [], mark5: [], mark6: [], mark7: [] };
-    const err = await client(fake.server.url).createMessageRules({ appId: "ak", rules: [{ ruleName: "r", messageRule }] }).catch((e) => e);
+    const err = await client(fake.server.url)
+      .createMessageRules({ appId: "ak", rules: [{ ruleName: "r", messageRule }] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.violations).toEqual([expect.objectContaining({ path: "body.rules.0.messageRule", rule: "maxProperties" })]);
     expect(err.message).toMatch(/body\.rules\.0\.messageRule: must have at most 6 entries \(got 7 entries\)/);
@@ -434,16 +481,38 @@ describe("construction and validation: nothing is sent", () => {
 
   it.each([
     ["no marks", { appId: "ak", rules: [{ ruleName: "r", messageRule: {} }] }, "body.rules.0.messageRule", "minProperties"],
-    ["a key not of the form markN", { appId: "ak", rules: [{ ruleName: "r", messageRule: { site: ["a"] } }] }, "body.rules.0.messageRule.site", "propertyNames"],
-    ["a value over 400 characters", { appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: ["x".repeat(401)] } }] }, "body.rules.0.messageRule.mark1.0", "maxLength"],
+    [
+      "a key not of the form markN",
+      { appId: "ak", rules: [{ ruleName: "r", messageRule: { site: ["a"] } }] },
+      "body.rules.0.messageRule.site",
+      "propertyNames",
+    ],
+    [
+      "a value over 400 characters",
+      { appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: ["x".repeat(401)] } }] },
+      "body.rules.0.messageRule.mark1.0",
+      "maxLength",
+    ],
     ["isEnable 2", { appId: "ak", rules: [{ ruleName: "r", isEnable: 2, messageRule: { mark1: [] } }] }, "body.rules.0.isEnable", "enum"],
-    ["a misspelt field", { appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: [] }, isEnabled: 1 }] }, "body.rules.0.isEnabled", "additionalProperties"],
+    [
+      "a misspelt field",
+      { appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: [] }, isEnabled: 1 }] },
+      "body.rules.0.isEnabled",
+      "additionalProperties",
+    ],
     ["no rules", { appId: "ak", rules: [] }, "body.rules", "minItems"],
-    ["a relation without type", { appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: [] } }], relations: [{ identifiers: ["u"] }] }, "body.relations.0.type", "required"],
+    [
+      "a relation without type",
+      { appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: [] } }], relations: [{ identifiers: ["u"] }] },
+      "body.relations.0.type",
+      "required",
+    ],
     ["no appId and no default", { rules: [{ ruleName: "r", messageRule: { mark1: [] } }] }, "body.appId", "required"],
   ])("%s: ValidationError, nothing sent", async (_name, body, path, rule) => {
     fake = await fakeEnos();
-    const err = await client(fake.server.url).createMessageRules(body as never).catch((e) => e);
+    const err = await client(fake.server.url)
+      .createMessageRules(body as never)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.violations).toContainEqual(expect.objectContaining({ path, rule }));
     expect(fake.server.requests).toHaveLength(0);
@@ -453,8 +522,12 @@ describe("construction and validation: nothing is sent", () => {
     fake = await fakeEnos({ rules: () => ok(["mr1"]) });
     const enos = client(fake.server.url);
     const twoUnits = "😀"; // 1 code point, 2 UTF-16 code units
-    await expect(enos.createMessageRules({ appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: [twoUnits.repeat(200)] } }] })).resolves.toEqual(["mr1"]);
-    const err = await enos.createMessageRules({ appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: [`a${twoUnits.repeat(200)}`] } }] }).catch((e) => e);
+    await expect(
+      enos.createMessageRules({ appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: [twoUnits.repeat(200)] } }] }),
+    ).resolves.toEqual(["mr1"]);
+    const err = await enos
+      .createMessageRules({ appId: "ak", rules: [{ ruleName: "r", messageRule: { mark1: [`a${twoUnits.repeat(200)}`] } }] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ValidationError);
   });
 
@@ -488,7 +561,14 @@ describe("construction and validation: nothing is sent", () => {
 
 describe("transport", () => {
   it("a refused connection is a NetworkError that says nothing was sent", async () => {
-    const enos = createEnosClient({ baseUrl: await refusedUrl(), appKey: APP_KEY, appSecret: APP_SECRET, orgId: ORG, logger: silent, retry: false });
+    const enos = createEnosClient({
+      baseUrl: await refusedUrl(),
+      appKey: APP_KEY,
+      appSecret: APP_SECRET,
+      orgId: ORG,
+      logger: silent,
+      retry: false,
+    });
     const err = await enos.createMessageRules(seedBody).catch((e) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect(err.mayHaveReachedServer).toBe(false);
@@ -496,7 +576,9 @@ describe("transport", () => {
 
   it("a create that times out is not re-sent and says it may have reached the server", async () => {
     fake = await fakeEnos({ rules: () => ({ ...ok(["mr1"]), delayMs: 300 }) });
-    const err = await client(fake.server.url).createMessageRules(seedBody, { timeoutMs: 50 }).catch((e) => e);
+    const err = await client(fake.server.url)
+      .createMessageRules(seedBody, { timeoutMs: 50 })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.mayHaveReachedServer).toBe(true);
     expect(fake.business()).toHaveLength(1);
@@ -504,7 +586,9 @@ describe("transport", () => {
 
   it("a search whose attempt times out is re-sent within the deadline (idempotent)", async () => {
     // Wide margins: the healthy re-send must beat the timeout even on a loaded machine.
-    fake = await fakeEnos({ rules: (_r, n) => (n === 0 ? { ...ok({ messageRuleList: [] }), delayMs: 2_000 } : ok({ messageRuleList: [] })) });
+    fake = await fakeEnos({
+      rules: (_r, n) => (n === 0 ? { ...ok({ messageRuleList: [] }), delayMs: 2_000 } : ok({ messageRuleList: [] })),
+    });
     await client(fake.server.url).searchMessageRules({ ruleIds: [] }, { timeoutMs: 20_000, attemptTimeoutMs: 500 });
     expect(fake.business()).toHaveLength(2);
   });
@@ -520,8 +604,13 @@ describe("secrets", () => {
     });
     const rec = recordingLogger();
     const enos = createEnosClient({
-      baseUrl: extra.url, appKey: APP_KEY, appSecret: APP_SECRET, orgId: ORG, userToken,
-      logger: rec.logger, logLevel: "debug",
+      baseUrl: extra.url,
+      appKey: APP_KEY,
+      appSecret: APP_SECRET,
+      orgId: ORG,
+      userToken,
+      logger: rec.logger,
+      logLevel: "debug",
     });
     const err = await enos.deleteMessageRules({ ruleIds: ["a"] }).catch((e) => e);
     expect(err).toBeInstanceOf(EnosAuthenticationError);

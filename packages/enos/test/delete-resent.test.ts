@@ -36,14 +36,22 @@ describe("deleteMessageRules re-sent after a lost answer", () => {
 
   it("throws the 31404 when a rule is still there", async () => {
     const remaining = {
-      appId: "ak", ruleId: "mr2", ruleName: "r", relations: [{ type: 0, identifiers: ["u1"] }],
-      messageRule: { mark1: ["siteA"] }, isEnable: 1, createdBy: "ak", createdAt: "2025-06-26 10:00:00",
+      appId: "ak",
+      ruleId: "mr2",
+      ruleName: "r",
+      relations: [{ type: 0, identifiers: ["u1"] }],
+      messageRule: { mark1: ["siteA"] },
+      isEnable: 1,
+      createdBy: "ak",
+      createdAt: "2025-06-26 10:00:00",
     };
     fake = await fakeEnos({ rules: afterLostAnswer(ok({ messageRuleList: [remaining] })) });
     // the answer is one the client accepts: the delete fails because of what it says
     expect((await client(fake.server.url).searchMessageRules({ ruleIds: ["mr2"] })).messageRuleList).toHaveLength(1);
     fake.server.requests.length = 0;
-    const err = await client(fake.server.url).deleteMessageRules({ ruleIds: ["mr1", "mr2"] }).catch((e: unknown) => e);
+    const err = await client(fake.server.url)
+      .deleteMessageRules({ ruleIds: ["mr1", "mr2"] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EnosApiError);
     expect((err as EnosApiError).code).toBe("31404");
     expect((err as EnosApiError).attempts).toBe(2);
@@ -52,13 +60,17 @@ describe("deleteMessageRules re-sent after a lost answer", () => {
 
   it("throws the 31404 when the confirming search fails", async () => {
     fake = await fakeEnos({ rules: afterLostAnswer({ body: { code: 31500, message: "internal error", data: null } } as never) });
-    const err = await client(fake.server.url).deleteMessageRules({ ruleIds: ["mr1"] }).catch((e: unknown) => e);
+    const err = await client(fake.server.url)
+      .deleteMessageRules({ ruleIds: ["mr1"] })
+      .catch((e: unknown) => e);
     expect((err as EnosApiError).code).toBe("31404");
   });
 
   it("a 31404 on the first attempt is the caller's answer: thrown, no search", async () => {
     fake = await fakeEnos({ rules: () => gone });
-    const err = await client(fake.server.url).deleteMessageRules({ ruleIds: ["mr1"] }).catch((e: unknown) => e);
+    const err = await client(fake.server.url)
+      .deleteMessageRules({ ruleIds: ["mr1"] })
+      .catch((e: unknown) => e);
     expect((err as EnosApiError).code).toBe("31404");
     expect((err as EnosApiError).attempts).toBe(1);
     expect(paths(fake)).toEqual(["delete"]);

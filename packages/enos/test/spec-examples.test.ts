@@ -8,10 +8,24 @@ import { operations } from "../src/generated/operations.js";
 
 const spec = parse(readFileSync(fileURLToPath(new URL("../../../specs/enos.yaml", import.meta.url)), "utf8"));
 const resolve = (node: any): any =>
-  node?.$ref ? resolve(node.$ref.slice(2).split("/").reduce((n: any, k: string) => n[k], spec)) : node;
+  node?.$ref
+    ? resolve(
+        node.$ref
+          .slice(2)
+          .split("/")
+          .reduce((n: any, k: string) => n[k], spec),
+      )
+    : node;
 
 type Example = { summary?: string; value: unknown; "x-invalid-on-server"?: string };
-interface Case { op: string; where: string; name: string; example: Example; status?: string; seedOnly?: boolean }
+interface Case {
+  op: string;
+  where: string;
+  name: string;
+  example: Example;
+  status?: string;
+  seedOnly?: boolean;
+}
 
 const cases: Case[] = [];
 for (const item of Object.values<any>(spec.paths)) {
@@ -19,13 +33,15 @@ for (const item of Object.values<any>(spec.paths)) {
     const id = op.operationId as string;
     const media = resolve(op.requestBody)?.content?.["application/json"];
     for (const [name, ex] of Object.entries<Example>(media?.examples ?? {})) cases.push({ op: id, where: "request", name, example: ex });
-    for (const [name, ex] of Object.entries<Example>(media?.["x-seed-examples"] ?? {})) cases.push({ op: id, where: "request", name, example: ex, seedOnly: true });
+    for (const [name, ex] of Object.entries<Example>(media?.["x-seed-examples"] ?? {}))
+      cases.push({ op: id, where: "request", name, example: ex, seedOnly: true });
     for (const [status, resp0] of Object.entries<any>(op.responses)) {
       const m = resolve(resp0)?.content?.["application/json"];
       const all: Array<[string, Example]> = Object.entries<Example>(m?.examples ?? {});
       if (m?.example !== undefined) all.push(["example", { value: m.example }]);
       for (const [name, ex] of all) cases.push({ op: id, where: "response", status, name, example: ex });
-      for (const [name, ex] of Object.entries<Example>(m?.["x-seed-examples"] ?? {})) cases.push({ op: id, where: "response", status, name, example: ex, seedOnly: true });
+      for (const [name, ex] of Object.entries<Example>(m?.["x-seed-examples"] ?? {}))
+        cases.push({ op: id, where: "response", status, name, example: ex, seedOnly: true });
     }
   }
 }
@@ -67,7 +83,18 @@ describe("spec examples", () => {
     "2XX example %s / %s is read as success or as the in-band error its name says",
     (op, name, c) => {
       const body = c.example.value;
-      const exchange = { operation: operations[op as keyof typeof operations], status: 200, ok: true, body, isJson: true, text: JSON.stringify(body), headers: new Headers(), requestId: undefined, attempts: 1, redactor: new Redactor({ owner: "enos" }) } as unknown as Exchange;
+      const exchange = {
+        operation: operations[op as keyof typeof operations],
+        status: 200,
+        ok: true,
+        body,
+        isJson: true,
+        text: JSON.stringify(body),
+        headers: new Headers(),
+        requestId: undefined,
+        attempts: 1,
+        redactor: new Redactor({ owner: "enos" }),
+      } as unknown as Exchange;
       const err = enosErrors.fromSuccessBody!(exchange);
       if (/^inBand/.test(name)) {
         expect(err?.code).toBe(String((body as any).code ?? (body as any).status));
@@ -82,7 +109,18 @@ describe("spec examples", () => {
     (op, status, _name, c) => {
       const body = c.example.value as Record<string, unknown>;
       expect(typeof body.message).toBe("string");
-      const exchange = { operation: operations[op as keyof typeof operations], status: Number(status), ok: false, body, isJson: true, text: JSON.stringify(body), headers: new Headers(), requestId: undefined, attempts: 1, redactor: new Redactor({ owner: "enos" }) } as unknown as Exchange;
+      const exchange = {
+        operation: operations[op as keyof typeof operations],
+        status: Number(status),
+        ok: false,
+        body,
+        isJson: true,
+        text: JSON.stringify(body),
+        headers: new Headers(),
+        requestId: undefined,
+        attempts: 1,
+        redactor: new Redactor({ owner: "enos" }),
+      } as unknown as Exchange;
       const err = enosErrors.fromResponse(exchange);
       expect(err.message).toContain(body.message as string);
     },

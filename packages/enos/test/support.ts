@@ -58,7 +58,9 @@ export async function fakeEnos(options: FakeOptions = {}): Promise<FakeEnos> {
       }
       const token = `tok-${issued.length + 1}`;
       issued.push(token);
-      return { body: { status: 0, msg: "SUCCESS", business: "apim-token-service", data: { accessToken: token, expire: options.expire ?? 7200 } } };
+      return {
+        body: { status: 0, msg: "SUCCESS", business: "apim-token-service", data: { accessToken: token, expire: options.expire ?? 7200 } },
+      };
     }
     const n = businessCalls++;
     return options.rules?.(req, n) ?? { body: { code: 0, message: "OK", data: true } };
@@ -86,8 +88,16 @@ export function client(baseUrl: string, extra: Partial<EnosClientOptions> = {}) 
 export const seedBody = {
   appId: "your_access_key",
   rules: [
-    { isEnable: 0 as const, ruleName: "your_rule_name_1", messageRule: { mark1: ["siteA", "siteB"], mark2: ["deviceA", "deviceB"], mark3: ["fault"], mark4: [""], mark5: null } },
-    { isEnable: 0 as const, ruleName: "your_rule_name_2", messageRule: { mark1: ["siteA", "siteB"], mark2: ["deviceA", "deviceB"], mark3: ["fault"], mark4: [""], mark5: null } },
+    {
+      isEnable: 0 as const,
+      ruleName: "your_rule_name_1",
+      messageRule: { mark1: ["siteA", "siteB"], mark2: ["deviceA", "deviceB"], mark3: ["fault"], mark4: [""], mark5: null },
+    },
+    {
+      isEnable: 0 as const,
+      ruleName: "your_rule_name_2",
+      messageRule: { mark1: ["siteA", "siteB"], mark2: ["deviceA", "deviceB"], mark3: ["fault"], mark4: [""], mark5: null },
+    },
   ],
   relations: [
     { type: 0 as const, identifiers: ["your_id_1", "your_id_2"] },

@@ -4,8 +4,15 @@ import type { EnosApiError, EnosClient, ErrorCode, MessageRuleItem } from "../sr
 // Never called: these lines are checked by `tsc -p tsconfig.json` (the package's test script).
 async function typeChecks(enos: EnosClient) {
   // the happy path compiles, field names exactly as EnOS spells them
-  const ids: string[] = await enos.createMessageRules({ appId: "ak", rules: [{ ruleName: "r", isEnable: 0, messageRule: { mark1: ["a"], mark2: null } }], relations: [{ type: 1, identifiers: ["g"] }] });
-  await enos.createMessageRules({ rules: [{ ruleName: "r", isEnable: "1", messageRule: { mark1: [] } }] }, { orgId: "o2", timeoutMs: 5_000 });
+  const ids: string[] = await enos.createMessageRules({
+    appId: "ak",
+    rules: [{ ruleName: "r", isEnable: 0, messageRule: { mark1: ["a"], mark2: null } }],
+    relations: [{ type: 1, identifiers: ["g"] }],
+  });
+  await enos.createMessageRules(
+    { rules: [{ ruleName: "r", isEnable: "1", messageRule: { mark1: [] } }] },
+    { orgId: "o2", timeoutMs: 5_000 },
+  );
 
   // @ts-expect-error ruleName is spelt ruleName
   await enos.createMessageRules({ appId: "ak", rules: [{ rulename: "r", messageRule: {} }] });

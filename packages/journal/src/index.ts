@@ -22,7 +22,11 @@ export async function openJournal(options: OpenJournalOptions): Promise<Delivery
   // Each engine's driver is loaded only when it is used: a file journal never loads pg, and back.
   if (o.postgres !== undefined) return (await import("./postgres.js")).openPostgresJournal(options as PostgresJournalOptions);
   if (o.file !== undefined) return (await import("./sqlite.js")).openSqliteJournal(options as SqliteJournalOptions);
-  throw new JournalError("open", "", "openJournal: pass { file: \"./deliveries.db\" } (embedded) or { postgres: \"postgres://…\" } (shared by workers)");
+  throw new JournalError(
+    "open",
+    "",
+    'openJournal: pass { file: "./deliveries.db" } (embedded) or { postgres: "postgres://…" } (shared by workers)',
+  );
 }
 
 export type { SqliteJournalOptions, PostgresJournalOptions };

@@ -154,7 +154,13 @@ export async function openPostgresJournal(options: PostgresJournalOptions): Prom
         ...(dead ? { reason: INTERRUPTED_REASON } : row.reason !== null ? { reason: row.reason } : {}),
       };
     });
-    return { deliveryKey: key, operation: head.operation, fingerprint: head.fingerprint, ...(head.stopped_by !== null ? { stoppedBy: head.stopped_by } : {}), batches };
+    return {
+      deliveryKey: key,
+      operation: head.operation,
+      fingerprint: head.fingerprint,
+      ...(head.stopped_by !== null ? { stoppedBy: head.stopped_by } : {}),
+      batches,
+    };
   };
 
   /** Mark in-flight batches whose worker is gone as uncertain (the caller holds a transaction). */
@@ -192,7 +198,10 @@ export async function openPostgresJournal(options: PostgresJournalOptions): Prom
           if (head.operation !== plan.operation || head.fingerprint !== plan.fingerprint) {
             throw new JournalError("key-conflict", location, keyConflictMessage(key, head, plan));
           }
-          await client.query("UPDATE signalbridge_batches SET state = 'pending', reason = NULL WHERE delivery_key = $1 AND state = 'not-sent'", [key]);
+          await client.query(
+            "UPDATE signalbridge_batches SET state = 'pending', reason = NULL WHERE delivery_key = $1 AND state = 'not-sent'",
+            [key],
+          );
           await client.query("UPDATE signalbridge_deliveries SET stopped_by = NULL WHERE delivery_key = $1", [key]);
           await interruptDead(client, key);
         });
@@ -261,16 +270,19 @@ export async function openPostgresJournal(options: PostgresJournalOptions): Prom
       const client = await pool.connect().catch((error: unknown) => fail("read", "cannot connect", error));
       try {
         for (;;) {
-          const flying = await client.query<{ id: number }>("SELECT id FROM signalbridge_batches WHERE delivery_key = $1 AND state = 'in-flight'", [key]);
+          const flying = await client.query<{ id: number }>(
+            "SELECT id FROM signalbridge_batches WHERE delivery_key = $1 AND state = 'in-flight'",
+            [key],
+          );
           if (flying.rowCount === 0) break;
           for (const { id } of flying.rows) {
             await inTransaction(client, async () => {
               // Blocks until the owner settles (and unlocks) or its session ends.
               await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_SPACE, id]);
-              await client.query("UPDATE signalbridge_batches SET state = 'uncertain', reason = $2, settled_at = now() WHERE id = $1 AND state = 'in-flight'", [
-                id,
-                INTERRUPTED_REASON,
-              ]);
+              await client.query(
+                "UPDATE signalbridge_batches SET state = 'uncertain', reason = $2, settled_at = now() WHERE id = $1 AND state = 'in-flight'",
+                [id, INTERRUPTED_REASON],
+              );
             });
           }
         }

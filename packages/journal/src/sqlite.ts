@@ -92,7 +92,9 @@ export function openSqliteJournal(options: SqliteJournalOptions): DeliveryJourna
     const busy = (error as { code?: string }).code?.startsWith("SQLITE_BUSY");
     return fail(
       "open",
-      busy ? "is in use by another process (one process per journal file; share a PostgreSQL journal between workers)" : "cannot be written",
+      busy
+        ? "is in use by another process (one process per journal file; share a PostgreSQL journal between workers)"
+        : "cannot be written",
       error,
     );
   }
@@ -101,14 +103,18 @@ export function openSqliteJournal(options: SqliteJournalOptions): DeliveryJourna
     delivery: db.prepare<[string], { operation: string; fingerprint: string; stopped_by: string | null }>(
       "SELECT operation, fingerprint, stopped_by FROM signalbridge_deliveries WHERE delivery_key = ?",
     ),
-    insertDelivery: db.prepare("INSERT INTO signalbridge_deliveries (delivery_key, operation, fingerprint, created_at) VALUES (?, ?, ?, ?)"),
+    insertDelivery: db.prepare(
+      "INSERT INTO signalbridge_deliveries (delivery_key, operation, fingerprint, created_at) VALUES (?, ?, ?, ?)",
+    ),
     insertBatch: db.prepare("INSERT INTO signalbridge_batches (delivery_key, idx, content, state) VALUES (?, ?, ?, 'pending')"),
     reopen: db.prepare("UPDATE signalbridge_batches SET state = 'pending', reason = NULL WHERE delivery_key = ? AND state = 'not-sent'"),
     clearStop: db.prepare("UPDATE signalbridge_deliveries SET stopped_by = NULL WHERE delivery_key = ?"),
     inFlight: db.prepare<[string], { idx: number; claim_token: string }>(
       "SELECT idx, claim_token FROM signalbridge_batches WHERE delivery_key = ? AND state = 'in-flight'",
     ),
-    interrupt: db.prepare("UPDATE signalbridge_batches SET state = 'uncertain', reason = ? WHERE delivery_key = ? AND idx = ? AND claim_token = ? AND state = 'in-flight'"),
+    interrupt: db.prepare(
+      "UPDATE signalbridge_batches SET state = 'uncertain', reason = ? WHERE delivery_key = ? AND idx = ? AND claim_token = ? AND state = 'in-flight'",
+    ),
     claim: db.prepare<[{ token: string; key: string }], { idx: number; content: string }>(
       `UPDATE signalbridge_batches SET state = 'in-flight', claim_token = @token
        WHERE delivery_key = @key AND idx = (
@@ -116,7 +122,9 @@ export function openSqliteJournal(options: SqliteJournalOptions): DeliveryJourna
          WHERE b.delivery_key = @key AND b.state = 'pending' AND d.stopped_by IS NULL ORDER BY b.idx LIMIT 1)
        RETURNING idx, content`,
     ),
-    settle: db.prepare("UPDATE signalbridge_batches SET state = ?, result = ?, reason = ? WHERE delivery_key = ? AND idx = ? AND claim_token = ?"),
+    settle: db.prepare(
+      "UPDATE signalbridge_batches SET state = ?, result = ?, reason = ? WHERE delivery_key = ? AND idx = ? AND claim_token = ?",
+    ),
     stop: db.prepare("UPDATE signalbridge_deliveries SET stopped_by = coalesce(stopped_by, ?) WHERE delivery_key = ?"),
     batches: db.prepare<[string], BatchRow>(
       "SELECT idx, content, state, claim_token, result, reason FROM signalbridge_batches WHERE delivery_key = ? ORDER BY idx",
@@ -150,7 +158,13 @@ export function openSqliteJournal(options: SqliteJournalOptions): DeliveryJourna
         ...(dead ? { reason: INTERRUPTED_REASON } : row.reason !== null ? { reason: row.reason } : {}),
       };
     });
-    return { deliveryKey: key, operation: d.operation, fingerprint: d.fingerprint, ...(d.stopped_by !== null ? { stoppedBy: d.stopped_by } : {}), batches };
+    return {
+      deliveryKey: key,
+      operation: d.operation,
+      fingerprint: d.fingerprint,
+      ...(d.stopped_by !== null ? { stoppedBy: d.stopped_by } : {}),
+      batches,
+    };
   };
 
   const begin = db.transaction((key: string, plan: DeliveryPlan) => {
@@ -198,7 +212,14 @@ export function openSqliteJournal(options: SqliteJournalOptions): DeliveryJourna
       open();
       const owner = live.get(claim.token);
       try {
-        const changed = q.settle.run(s.state, s.result === undefined ? null : JSON.stringify(s.result), s.reason ?? null, claim.deliveryKey, claim.index, claim.token).changes;
+        const changed = q.settle.run(
+          s.state,
+          s.result === undefined ? null : JSON.stringify(s.result),
+          s.reason ?? null,
+          claim.deliveryKey,
+          claim.index,
+          claim.token,
+        ).changes;
         if (changed !== 1) throw new Error(`batch ${claim.index} of "${claim.deliveryKey}" is not owned by this claim`);
       } catch (error) {
         fail("write", "cannot record the answer to a batch", error);

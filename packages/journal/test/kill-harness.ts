@@ -26,7 +26,8 @@ export interface WorkerJob {
 
 export function startWorker(job: WorkerJob): Worker {
   // The worker rebuilds the list from its length: it must be exactly this one.
-  if (job.notice.user_names.some((u, i) => u !== `${job.notice.title}-u${i}`)) throw new Error("kill-test recipients must be `${title}-u${i}`");
+  if (job.notice.user_names.some((u, i) => u !== `${job.notice.title}-u${i}`))
+    throw new Error("kill-test recipients must be `${title}-u${i}`");
   const child = fork(WORKER, [], {
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     env: {

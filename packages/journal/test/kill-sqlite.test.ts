@@ -37,7 +37,12 @@ describe("kill -9 with the embedded journal", () => {
     while (killed < MIN_KILLS) {
       const n = totals.deliveries++;
       const title = `kill-sqlite-${SEED}-${n}`;
-      const notice = { title, content: "disk full", message_type: "TEXT" as const, user_names: Array.from({ length: USERS }, (_, i) => `${title}-u${i}`) };
+      const notice = {
+        title,
+        content: "disk full",
+        message_type: "TEXT" as const,
+        user_names: Array.from({ length: USERS }, (_, i) => `${title}-u${i}`),
+      };
       const job = { sandbox, journal: { file: join(dir, `d${n}.db`) }, deliveryKey: title, notice, concurrency: rand() < 0.5 ? 1 : 2 };
       for (;;) {
         const phase = phases[Math.floor(rand() * phases.length)]!;
@@ -52,7 +57,14 @@ describe("kill -9 with the embedded journal", () => {
         const arrived =
           fault === undefined
             ? []
-            : [until(() => sandbox.eiam.requests.some((r) => r.fault === fault), 20_000, "the stalled request", () => decided).then((held) => (held ? { kind: "paused" as const, point: "stalled" } : worker.ended))];
+            : [
+                until(
+                  () => sandbox.eiam.requests.some((r) => r.fault === fault),
+                  20_000,
+                  "the stalled request",
+                  () => decided,
+                ).then((held) => (held ? { kind: "paused" as const, point: "stalled" } : worker.ended)),
+              ];
         const ended = await Promise.race([worker.ended, ...arrived]);
         decided = true;
         sandbox.eiam.clearFaults();
@@ -71,7 +83,10 @@ describe("kill -9 with the embedded journal", () => {
       const eiam = createEiamClient({ ...sandbox.config.eiam, logLevel: "off" });
       const result = await eiam.sendInSiteNoticeInBatches(notice, { journal, deliveryKey: title });
       await journal.close();
-      expect(sandbox.eiam.requests.filter((r) => r.operationId === "sendInSiteNotice").length - sandbox.eiam.requests.slice(0, before).filter((r) => r.operationId === "sendInSiteNotice").length).toBe(0);
+      expect(
+        sandbox.eiam.requests.filter((r) => r.operationId === "sendInSiteNotice").length -
+          sandbox.eiam.requests.slice(0, before).filter((r) => r.operationId === "sendInSiteNotice").length,
+      ).toBe(0);
       expect(result.notSent.user_names).toEqual([]);
       const a = audit(notice.user_names, received(sandbox, title), result);
       expect(a.sentButNotReceived).toBe(0);
@@ -80,7 +95,9 @@ describe("kill -9 with the embedded journal", () => {
       totals.unreported += a.unreported;
       totals.uncertain += a.uncertain;
     }
-    console.log(`kill test (embedded/SQLite): ${killed} kill points ${JSON.stringify(kills)}, ${totals.deliveries} deliveries, ${totals.recipients} recipients, ${totals.resumes} worker runs; duplicates ${totals.duplicates}, unreported ${totals.unreported}, reported uncertain ${totals.uncertain}`);
+    console.log(
+      `kill test (embedded/SQLite): ${killed} kill points ${JSON.stringify(kills)}, ${totals.deliveries} deliveries, ${totals.recipients} recipients, ${totals.resumes} worker runs; duplicates ${totals.duplicates}, unreported ${totals.unreported}, reported uncertain ${totals.uncertain}`,
+    );
     expect(totals.duplicates).toBe(0);
     expect(totals.unreported).toBe(0);
     expect(killed).toBeGreaterThanOrEqual(MIN_KILLS);

@@ -51,7 +51,12 @@ function listenProblem(error: unknown, host: string, port: number): string | und
   }
 }
 
-const OPTIONS = { port: { type: "string" }, host: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 async function main(): Promise<void> {
   let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
@@ -100,7 +105,9 @@ async function main(): Promise<void> {
     }
     const origin = new URL(sandbox.config.zstack.baseUrl).origin;
     console.log(`\n  control token ${sandbox.controlToken}  (this run only; /__sandbox/* answers 401 without it)`);
-    console.log(`  inspect       curl -H '${CONTROL_TOKEN_HEADER}: ${sandbox.controlToken}' ${origin}${CONTROL_PREFIX}/requests   (also /state, /faults, /reset, on each server)`);
+    console.log(
+      `  inspect       curl -H '${CONTROL_TOKEN_HEADER}: ${sandbox.controlToken}' ${origin}${CONTROL_PREFIX}/requests   (also /state, /faults, /reset, on each server)`,
+    );
     console.log(`\n  fixtures ${JSON.stringify(sandbox.fixtures)}\n\nCtrl-C to stop.`);
   }
 }

@@ -6,7 +6,14 @@ import { createEnosSimulator } from "./enos/simulator.js";
 import { createZStackSimulator } from "./zstack/simulator.js";
 
 export { isLoopbackHost } from "./kit/host.js";
-export { startVendorServer, CONTROL_PREFIX, CONTROL_TOKEN_HEADER, MAX_BODY_BYTES, type VendorServer, type VendorServerOptions } from "./kit/server.js";
+export {
+  startVendorServer,
+  CONTROL_PREFIX,
+  CONTROL_TOKEN_HEADER,
+  MAX_BODY_BYTES,
+  type VendorServer,
+  type VendorServerOptions,
+} from "./kit/server.js";
 export { ManualClock, systemClock, type SandboxClock } from "./kit/clock.js";
 export type { FaultSpec, RecordedRequest, SimReply, SimRequest, SpecViolation, VendorSimulator } from "./kit/types.js";
 export { createZStackSimulator, createEiamSimulator, createEnosSimulator };
@@ -64,7 +71,8 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? "127.0.0.1";
   const port = (offset: number) => (options.port ? options.port + offset : 0);
-  const clocked = <T extends { clock?: SandboxClock }>(o: T | undefined): T => ({ ...(options.clock ? { clock: options.clock } : {}), ...o }) as T;
+  const clocked = <T extends { clock?: SandboxClock }>(o: T | undefined): T =>
+    ({ ...(options.clock ? { clock: options.clock } : {}), ...o }) as T;
   const zstackSim = createZStackSimulator(clocked(options.zstack));
   const eiamSim = createEiamSimulator(clocked(options.eiam));
   const enosSim = createEnosSimulator(clocked(options.enos));

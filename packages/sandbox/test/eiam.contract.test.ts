@@ -58,7 +58,10 @@ async function rawSend(body: string, init: { token?: string | null; contentType?
   const t = init.token === undefined ? (await token()).body.access_token : init.token;
   const res = await fetch(`${server.url}${init.path ?? SEND}`, {
     method: init.method ?? "POST",
-    headers: { ...(t === null ? {} : { authorization: `Bearer ${t}` }), "content-type": init.contentType ?? "application/json; charset=utf-8" },
+    headers: {
+      ...(t === null ? {} : { authorization: `Bearer ${t}` }),
+      "content-type": init.contentType ?? "application/json; charset=utf-8",
+    },
     ...(init.method === "GET" ? {} : { body }),
   });
   return { status: res.status, body: (await res.json()) as any };
@@ -126,7 +129,9 @@ describe("EIAM simulator: token endpoint", () => {
   });
 
   it("a client with wrong credentials gets EiamAuthenticationError invalid_client and sends nothing else", async () => {
-    const e = await client({ clientSecret: "wrong" }).sendInSiteNotice(notice()).catch((x: unknown) => x);
+    const e = await client({ clientSecret: "wrong" })
+      .sendInSiteNotice(notice())
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(EiamAuthenticationError);
     expect((e as EiamAuthenticationError).code).toBe("invalid_client");
     expect(server.requests.map((r) => r.operationId)).toEqual(["getAccessToken"]);
@@ -138,7 +143,10 @@ describe("EIAM simulator: token endpoint", () => {
     try {
       const res = await fetch(`${s.url}/api/v2/tenant/token`, {
         method: "POST",
-        headers: { authorization: `Basic ${Buffer.from(`${short.credentials.clientId}:${short.credentials.clientSecret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${short.credentials.clientId}:${short.credentials.clientSecret}`).toString("base64")}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
         body: "grant_type=client_credentials",
       });
       expect(((await res.json()) as any).expires_in).toBe(60);
@@ -243,7 +251,9 @@ describe("EIAM simulator: every asyncSend rule answers with its code", () => {
     expect(await codeOf(unchecked().sendInSiteNotice(body))).toBe(code);
     expect(state().notices).toHaveLength(0);
     const before = server.requests.length;
-    const e = await client().sendInSiteNotice(body).catch((x: unknown) => x);
+    const e = await client()
+      .sendInSiteNotice(body)
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ValidationError);
     expect(server.requests.filter((r) => r.operationId === "sendInSiteNotice")).toHaveLength(
       server.requests.slice(0, before).filter((r) => r.operationId === "sendInSiteNotice").length,
@@ -264,7 +274,11 @@ describe("EIAM simulator: every asyncSend rule answers with its code", () => {
 
   it("ignores unknown fields (which is why the client refuses them)", async () => {
     expect(await codeOf(unchecked().sendInSiteNotice(notice({ userNames: ["x"] })))).toBe("resolved");
-    expect(await client().sendInSiteNotice(notice({ userNames: ["x"] })).catch((e: unknown) => e)).toBeInstanceOf(ValidationError);
+    expect(
+      await client()
+        .sendInSiteNotice(notice({ userNames: ["x"] }))
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(ValidationError);
   });
 
   it("checks in the server's order: emptiness before lengths before recipients", async () => {
@@ -277,7 +291,10 @@ describe("EIAM simulator: every asyncSend rule answers with its code", () => {
     expect(await rawSend("{not json")).toMatchObject({ status: 400, body: { error_code: "COM.0601" } });
     expect(await rawSend("[1,2]")).toMatchObject({ status: 400, body: { error_code: "COM.0601" } });
     expect(await rawSend("")).toMatchObject({ status: 400, body: { error_code: "COM.0601" } });
-    expect(await rawSend(JSON.stringify(notice()), { contentType: "text/plain" })).toMatchObject({ status: 400, body: { error_code: "COM.0601" } });
+    expect(await rawSend(JSON.stringify(notice()), { contentType: "text/plain" })).toMatchObject({
+      status: 400,
+      body: { error_code: "COM.0601" },
+    });
     expect(state().notices).toHaveLength(0);
   });
 
@@ -320,7 +337,9 @@ describe("EIAM simulator: every asyncSend rule answers with its code", () => {
 
 describe("EIAM simulator: getSendResult", () => {
   it("NOTICE.0001 for an unknown notice", async () => {
-    const e = (await client().getInSiteNoticeSendResult("20220809161411767-9524-8618BA3BB").catch((x: unknown) => x)) as EiamApiError;
+    const e = (await client()
+      .getInSiteNoticeSendResult("20220809161411767-9524-8618BA3BB")
+      .catch((x: unknown) => x)) as EiamApiError;
     expect(e).toBeInstanceOf(EiamApiError);
     expect(e.code).toBe("NOTICE.0001");
     expect(e.message).toContain("通知不存在");
@@ -338,7 +357,9 @@ describe("EIAM simulator: unknown paths, wrong methods, large bodies", () => {
   });
 
   it("through the client's .raw (authenticated), an unknown path is the Spring 404", async () => {
-    const res = await (client().raw.GET as (path: string) => ReturnType<ReturnType<typeof client>["raw"]["GET"]>)("/api/v2/tenant/notice/insite/list");
+    const res = await (client().raw.GET as (path: string) => ReturnType<ReturnType<typeof client>["raw"]["GET"]>)(
+      "/api/v2/tenant/notice/insite/list",
+    );
     expect(res.response.status).toBe(404);
     expect(res.error).toMatchObject({ error: "Not Found" });
   });
@@ -356,14 +377,18 @@ describe("EIAM simulator: unknown paths, wrong methods, large bodies", () => {
 describe("EIAM simulator: faults and the non-idempotent send", () => {
   it("a 503 before processing: the send is not re-sent by the client, and nothing was sent", async () => {
     server.addFault({ operation: "sendInSiteNotice", status: 503, nth: 1 });
-    const e = (await client().sendInSiteNotice(notice()).catch((x: unknown) => x)) as EiamApiError;
+    const e = (await client()
+      .sendInSiteNotice(notice())
+      .catch((x: unknown) => x)) as EiamApiError;
     expect(e.status).toBe(503);
     expect(state().notices).toHaveLength(0);
   });
 
   it("an answer lost after processing: NetworkError saying it may have reached the server; exactly one notice exists", async () => {
     server.addFault({ operation: "sendInSiteNotice", action: "drop", after: true, nth: 1 });
-    const e = (await client().sendInSiteNotice(notice()).catch((x: unknown) => x)) as NetworkError;
+    const e = (await client()
+      .sendInSiteNotice(notice())
+      .catch((x: unknown) => x)) as NetworkError;
     expect(e).toBeInstanceOf(NetworkError);
     expect(e.mayHaveReachedServer).toBe(true);
     expect(state().notices).toHaveLength(1);
@@ -396,7 +421,9 @@ describe("EIAM simulator: faults and the non-idempotent send", () => {
 describe("every example of the spec, sent through the client, gets the vendor's answer", () => {
   const doc = parse(readFileSync(fileURLToPath(new URL("../../../specs/bamboocloud-eiam.yaml", import.meta.url)), "utf8")) as any;
   const send = doc.paths[SEND].post;
-  const requestExamples = Object.entries(send.requestBody.content["application/json"].examples) as Array<[string, { value: SendInSiteNoticeRequest }]>;
+  const requestExamples = Object.entries(send.requestBody.content["application/json"].examples) as Array<
+    [string, { value: SendInSiteNoticeRequest }]
+  >;
 
   it.each(requestExamples)("request example %s is accepted with a noitce_id", async (_name, ex) => {
     const raw = await rawSend(JSON.stringify(ex.value));
@@ -425,11 +452,16 @@ describe("every example of the spec, sent through the client, gets the vendor's 
     const res = await fetch(`${server.url}/api/v2/tenant/notice/insite/${get.parameters[0].example}/getSendResult`, {
       headers: { authorization: `Bearer ${t}`, "content-type": "application/json; charset=utf-8" },
     });
-    expect({ status: res.status, body: await res.json() }).toEqual({ status: 400, body: get.responses["400"].content["application/json"].examples.noticeNotFound.value });
+    expect({ status: res.status, body: await res.json() }).toEqual({
+      status: 400,
+      body: get.responses["400"].content["application/json"].examples.noticeNotFound.value,
+    });
     const eiam = client();
     const { notice_id } = await eiam.sendInSiteNotice(notice());
     clock.advance(400);
-    expect(await eiam.getInSiteNoticeSendResult(notice_id)).toEqual(get.responses["200"].content["application/json"].examples.vendorDocs.value);
+    expect(await eiam.getInSiteNoticeSendResult(notice_id)).toEqual(
+      get.responses["200"].content["application/json"].examples.vendorDocs.value,
+    );
   });
 
   it("the token example's shape is what the token endpoint answers", async () => {

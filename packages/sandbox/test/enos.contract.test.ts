@@ -25,12 +25,21 @@ const client = (extra: Partial<EnosClientOptions> = {}) =>
   createEnosClient({ baseUrl: server.url, ...sim.credentials, logger: silent, retry: { initialDelayMs: 1, maxDelayMs: 5 }, ...extra });
 /** A client that skips its own validation, to see what the vendor answers to a bad request. */
 const unchecked = (extra: Partial<EnosClientOptions> = {}) => client({ validate: false, ...extra });
-const rule = (i = 0, messageRule: Record<string, string[] | null> = { mark1: ["siteA"], mark3: ["fault"] }) => ({ ruleName: `rule ${i}`, messageRule });
-const codeOf = (p: Promise<unknown>): Promise<string | undefined> => p.then(() => "resolved", (e) => (e instanceof EnosApiError ? e.code : `${e?.name}: ${e?.message}`));
+const rule = (i = 0, messageRule: Record<string, string[] | null> = { mark1: ["siteA"], mark3: ["fault"] }) => ({
+  ruleName: `rule ${i}`,
+  messageRule,
+});
+const codeOf = (p: Promise<unknown>): Promise<string | undefined> =>
+  p.then(
+    () => "resolved",
+    (e) => (e instanceof EnosApiError ? e.code : `${e?.name}: ${e?.message}`),
+  );
 
 async function rawToken(body: Record<string, unknown>, refresh = false) {
   const res = await fetch(`${server.url}/apim-token-service/v2.0/token/${refresh ? "refresh" : "get"}`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any };
 }
@@ -39,13 +48,22 @@ function tokenBody(ts = Date.now(), key = sim.credentials.appKey, secret = sim.c
   return { appKey: key, encryption: sha256(key + ts + secret), timestamp: ts };
 }
 
-async function signedPost(path: string, body: string, init: { token: string; orgId?: string; timestamp?: number; contentType?: string; sigOverride?: string }) {
+async function signedPost(
+  path: string,
+  body: string,
+  init: { token: string; orgId?: string; timestamp?: number; contentType?: string; sigOverride?: string },
+) {
   const orgId = init.orgId ?? F().orgId;
   const ts = String(init.timestamp ?? Date.now());
   const sig = init.sigOverride ?? sha256(`${init.token}orgId${orgId}${body}${ts}${sim.credentials.appSecret}`);
   return fetch(`${server.url}${path}?orgId=${encodeURIComponent(orgId)}`, {
     method: "POST",
-    headers: { "content-type": init.contentType ?? "application/json", "apim-accesstoken": init.token, "apim-timestamp": ts, "apim-signature": sig },
+    headers: {
+      "content-type": init.contentType ?? "application/json",
+      "apim-accesstoken": init.token,
+      "apim-timestamp": ts,
+      "apim-signature": sig,
+    },
     body,
   });
 }
@@ -55,7 +73,10 @@ describe("EnOS simulator: happy path through the client", () => {
     const enos = client({ appId: F().appId });
     const ids = await enos.createMessageRules({
       rules: [rule(1), { ...rule(2), isEnable: "0" }],
-      relations: [{ type: 0, identifiers: ["u-alice"] }, { type: 1, identifiers: ["g-ops"] }],
+      relations: [
+        { type: 0, identifiers: ["u-alice"] },
+        { type: 1, identifiers: ["g-ops"] },
+      ],
     });
     expect(ids).toHaveLength(2);
     expect(ids[0]).toMatch(/^mr/);
@@ -65,14 +86,30 @@ describe("EnOS simulator: happy path through the client", () => {
       [ids[0], "rule 1", 1, F().appId], // isEnable defaults to enabled
       [ids[1], "rule 2", 0, F().appId], // the string "0" is read as 0
     ]);
-    expect(messageRuleList[0]!.relations).toEqual([{ type: 0, identifiers: ["u-alice"] }, { type: 1, identifiers: ["g-ops"] }]);
+    expect(messageRuleList[0]!.relations).toEqual([
+      { type: 0, identifiers: ["u-alice"] },
+      { type: 1, identifiers: ["g-ops"] },
+    ]);
 
     const byUser = await enos.searchMessageRules({ ruleIds: [], identifier: "u-alice", identifierType: 0 });
     expect(byUser.messageRuleList).toHaveLength(2);
 
-    await expect(enos.updateMessageRules({ ruleId: ids[0]!, ruleName: "renamed", isEnable: 0, messageRule: { mark2: ["deviceA"] }, relations: [{ type: 0, identifiers: ["u-bob"] }] })).resolves.toBe(true);
+    await expect(
+      enos.updateMessageRules({
+        ruleId: ids[0]!,
+        ruleName: "renamed",
+        isEnable: 0,
+        messageRule: { mark2: ["deviceA"] },
+        relations: [{ type: 0, identifiers: ["u-bob"] }],
+      }),
+    ).resolves.toBe(true);
     const after = await enos.searchMessageRules({ ruleIds: [ids[0]!] });
-    expect(after.messageRuleList[0]).toMatchObject({ ruleName: "renamed", isEnable: 0, messageRule: { mark2: ["deviceA"] }, relations: [{ type: 0, identifiers: ["u-bob"] }] });
+    expect(after.messageRuleList[0]).toMatchObject({
+      ruleName: "renamed",
+      isEnable: 0,
+      messageRule: { mark2: ["deviceA"] },
+      relations: [{ type: 0, identifiers: ["u-bob"] }],
+    });
 
     await expect(enos.deleteMessageRules({ ruleIds: ids })).resolves.toBe(true);
     expect((await enos.searchMessageRules({ ruleIds: [] })).messageRuleList).toEqual([]);
@@ -101,7 +138,9 @@ describe("EnOS simulator: documented App Portal errors, in-band with HTTP 200", 
     const bad = unchecked({ appId: F().appId });
     expect(await codeOf(bad.createMessageRules({ rules: [rule()] }, { orgId: "" }))).toBe("31400");
     expect(await codeOf(bad.createMessageRules({ rules: [{ ...rule(), isEnable: 2 as never }] }))).toBe("31400");
-    expect(await codeOf(bad.createMessageRules({ rules: [rule()], relations: [{ type: 3 as never, identifiers: ["u-alice"] }] }))).toBe("31400");
+    expect(await codeOf(bad.createMessageRules({ rules: [rule()], relations: [{ type: 3 as never, identifiers: ["u-alice"] }] }))).toBe(
+      "31400",
+    );
     expect(await codeOf(unchecked({ appId: undefined }).createMessageRules({ rules: [rule()] }))).toBe("31400");
     expect(await codeOf(bad.deleteMessageRules({ ruleIds: [] }))).toBe("31400");
     const err = await bad.createMessageRules({ rules: [] }).catch((e) => e);
@@ -137,15 +176,27 @@ describe("EnOS simulator: documented App Portal errors, in-band with HTTP 200", 
   it("31601: a user or group linked to more than 6 rules, counted across calls", async () => {
     const enos = client({ appId: F().appId });
     await enos.createMessageRules({ rules: [rule(1), rule(2), rule(3), rule(4)], relations: [{ type: 0, identifiers: ["u-alice"] }] });
-    expect(await codeOf(enos.createMessageRules({ rules: [rule(5), rule(6), rule(7)], relations: [{ type: 0, identifiers: ["u-alice"] }] }))).toBe("31601");
+    expect(
+      await codeOf(enos.createMessageRules({ rules: [rule(5), rule(6), rule(7)], relations: [{ type: 0, identifiers: ["u-alice"] }] })),
+    ).toBe("31601");
     expect((await enos.searchMessageRules({ ruleIds: [] })).messageRuleList).toHaveLength(4); // nothing of the refused call was stored
     await enos.createMessageRules({ rules: [rule(5), rule(6)], relations: [{ type: 0, identifiers: ["u-alice", "u-bob"] }] });
     const [other] = await enos.createMessageRules({ rules: [rule(8)] });
-    expect(await codeOf(enos.updateMessageRules({ ruleId: other!, messageRule: { mark1: [] }, relations: [{ type: 0, identifiers: ["u-alice"] }] }))).toBe("31601");
+    expect(
+      await codeOf(
+        enos.updateMessageRules({ ruleId: other!, messageRule: { mark1: [] }, relations: [{ type: 0, identifiers: ["u-alice"] }] }),
+      ),
+    ).toBe("31601");
     // 7 rules at once: the client knows the limit; the server answers 31601
     const seven = Array.from({ length: 7 }, (_, i) => rule(i));
-    await expect(enos.createMessageRules({ rules: seven, relations: [{ type: 1, identifiers: ["g-field"] }] })).rejects.toBeInstanceOf(ValidationError);
-    expect(await codeOf(unchecked({ appId: F().appId }).createMessageRules({ rules: seven, relations: [{ type: 1, identifiers: ["g-field"] }] }))).toBe("31601");
+    await expect(enos.createMessageRules({ rules: seven, relations: [{ type: 1, identifiers: ["g-field"] }] })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    expect(
+      await codeOf(
+        unchecked({ appId: F().appId }).createMessageRules({ rules: seven, relations: [{ type: 1, identifiers: ["g-field"] }] }),
+      ),
+    ).toBe("31601");
   });
 
   it("31607: a user token issued for another OU", async () => {
@@ -184,10 +235,14 @@ describe("EnOS simulator: token service and gateway", () => {
   });
 
   it("wrong credentials through the client: EnosAuthenticationError, nothing created", async () => {
-    const wrongSecret = await client({ appSecret: "not-the-secret", appId: F().appId }).createMessageRules({ rules: [rule()] }).catch((e) => e);
+    const wrongSecret = await client({ appSecret: "not-the-secret", appId: F().appId })
+      .createMessageRules({ rules: [rule()] })
+      .catch((e) => e);
     expect(wrongSecret).toBeInstanceOf(EnosAuthenticationError);
     expect(wrongSecret.code).toBe("1003");
-    const wrongKey = await client({ appKey: "someone-else" }).deleteMessageRules({ ruleIds: ["x"] }).catch((e) => e);
+    const wrongKey = await client({ appKey: "someone-else" })
+      .deleteMessageRules({ ruleIds: ["x"] })
+      .catch((e) => e);
     expect(wrongKey).toBeInstanceOf(EnosAuthenticationError);
     expect(wrongKey.code).toBe("1002");
     expect(server.requests.filter((r) => r.operationId === "createMessageRules")).toHaveLength(0);
@@ -206,7 +261,11 @@ describe("EnOS simulator: token service and gateway", () => {
     // the body is signed byte for byte: the same JSON with other whitespace is refused
     const sig = sha256(`${token}orgId${F().orgId}${body}1${sim.credentials.appSecret}`);
     expect((await signedPost(path, '{ "ruleIds": [] }', { token, timestamp: 1, sigOverride: sig })).status).toBe(401);
-    const none = await fetch(`${server.url}${path}?orgId=${F().orgId}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const none = await fetch(`${server.url}${path}?orgId=${F().orgId}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
     expect(none.status).toBe(401);
     expect(none.headers.get("access-control-allow-origin")).toBe("*");
   });
@@ -215,7 +274,9 @@ describe("EnOS simulator: token service and gateway", () => {
     const enos = client({ appId: F().appId });
     await enos.createMessageRules({ rules: [rule(1)] });
     server.expireTokens();
-    const raw = await signedPost("/app-portal-service/v2.2/message-service/rule/search", '{"ruleIds":[]}', { token: await enos.accessToken() });
+    const raw = await signedPost("/app-portal-service/v2.2/message-service/rule/search", '{"ruleIds":[]}', {
+      token: await enos.accessToken(),
+    });
     expect(raw.status).toBe(401);
     expect(await raw.json()).toMatchObject({ apim_status: 4011, apim_refreshtoken: expect.any(String) });
     await expect(enos.createMessageRules({ rules: [rule(2)] })).resolves.toHaveLength(1);
@@ -235,10 +296,15 @@ describe("EnOS simulator: token service and gateway", () => {
     const badJson = await signedPost("/app-portal-service/v2.2/message-service/rule/search", '{"ruleIds": [', { token });
     expect(badJson.status).toBe(400);
     expect(await badJson.json()).toEqual({ message: "Cannot process request body" });
-    const text = await signedPost("/app-portal-service/v2.2/message-service/rule/search", '{"ruleIds":[]}', { token, contentType: "text/plain" });
+    const text = await signedPost("/app-portal-service/v2.2/message-service/rule/search", '{"ruleIds":[]}', {
+      token,
+      contentType: "text/plain",
+    });
     expect(text.status).toBe(415);
     const big = await fetch(`${server.url}/app-portal-service/v2.2/message-service/rule/create?orgId=x`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pad: "x".repeat(1024 * 1024 + 10) }),
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ pad: "x".repeat(1024 * 1024 + 10) }),
     });
     expect(big.status).toBe(413);
     expect(await big.json()).toEqual({ message: "Request size limit exceeded" });
@@ -247,7 +313,13 @@ describe("EnOS simulator: token service and gateway", () => {
 
 describe("EnOS simulator: faults and retries through the client", () => {
   it("429 + Retry-After on a create: re-sent (not processed), exactly one set of rules created", async () => {
-    server.addFault({ operation: "createMessageRules", nth: 1, status: 429, retryAfter: "0", body: '{"message":"API rate limit exceeded"}' });
+    server.addFault({
+      operation: "createMessageRules",
+      nth: 1,
+      status: 429,
+      retryAfter: "0",
+      body: '{"message":"API rate limit exceeded"}',
+    });
     const ids = await client({ appId: F().appId }).createMessageRules({ rules: [rule()] });
     expect(ids).toHaveLength(1);
     expect((server.state() as { rules: unknown[] }).rules).toHaveLength(1);
@@ -255,7 +327,9 @@ describe("EnOS simulator: faults and retries through the client", () => {
 
   it("a create whose answer is lost after processing is NOT re-sent (no duplicate rules)", async () => {
     server.addFault({ operation: "createMessageRules", nth: 1, status: 502, action: "html", after: true });
-    const err = await client({ appId: F().appId }).createMessageRules({ rules: [rule()] }).catch((e) => e);
+    const err = await client({ appId: F().appId })
+      .createMessageRules({ rules: [rule()] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(EnosApiError);
     expect(err.status).toBe(502);
     expect((server.state() as { rules: unknown[] }).rules).toHaveLength(1);
@@ -282,7 +356,8 @@ describe("EnOS simulator: every example of specs/enos.yaml, sent through the cli
   const examples: Array<[string, string, unknown]> = [];
   for (const item of Object.values<any>(spec.paths)) {
     const op = item.post;
-    for (const [name, ex] of Object.entries<any>(op.requestBody.content["application/json"].examples ?? {})) examples.push([op.operationId, name, ex.value]);
+    for (const [name, ex] of Object.entries<any>(op.requestBody.content["application/json"].examples ?? {}))
+      examples.push([op.operationId, name, ex.value]);
   }
   // What EnOS answers to each example as written (placeholders such as "your_access_key" are
   // not this sandbox's app, users or rules).
@@ -315,7 +390,14 @@ describe("EnOS simulator: every example of specs/enos.yaml, sent through the cli
 
   it("the seed example with this sandbox's app and users is created as written", async () => {
     const seed = examples.find(([, n]) => n === "seedCreateTwoRules")![2] as any;
-    const body = { ...seed, appId: F().appId, relations: [{ type: 0, identifiers: ["u-alice", "u-bob"] }, { type: 1, identifiers: ["g-ops"] }] };
+    const body = {
+      ...seed,
+      appId: F().appId,
+      relations: [
+        { type: 0, identifiers: ["u-alice", "u-bob"] },
+        { type: 1, identifiers: ["g-ops"] },
+      ],
+    };
     const ids = await client().createMessageRules(body);
     expect(ids).toHaveLength(2);
     const { messageRuleList } = await client().searchMessageRules({ ruleIds: ids });

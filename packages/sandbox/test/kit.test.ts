@@ -16,7 +16,15 @@ function echoSimulator(): VendorSimulator & { seen: SimRequest[] } {
     handle(req) {
       seen.push(req);
       if (req.headers["x-boom"]) throw new Error("simulator bug");
-      return { status: 200, body: { operationId: req.operationId ?? null, wrongMethod: req.wrongMethod, bodyError: req.bodyError ?? null, violations: req.violations.map((v) => `${v.in}${v.pointer}:${v.keyword}`) } };
+      return {
+        status: 200,
+        body: {
+          operationId: req.operationId ?? null,
+          wrongMethod: req.wrongMethod,
+          bodyError: req.bodyError ?? null,
+          violations: req.violations.map((v) => `${v.in}${v.pointer}:${v.keyword}`),
+        },
+      };
     },
     tooLarge: () => ({ status: 413, body: "too large" }),
     state: () => ({ seen: seen.length }),
@@ -40,7 +48,9 @@ describe("sandbox kit", () => {
     server = await startVendorServer(echoSimulator());
     const ok = await (await post(server.url + SEND, JSON.stringify({ title: "t", content: "c", message_type: "TEXT", all: true }))).json();
     expect(ok).toEqual({ operationId: "sendInSiteNotice", wrongMethod: false, bodyError: null, violations: [] });
-    const bad = await (await post(server.url + SEND, JSON.stringify({ title: "x".repeat(101), content: "c", message_type: "HTML", all: true }))).json();
+    const bad = await (
+      await post(server.url + SEND, JSON.stringify({ title: "x".repeat(101), content: "c", message_type: "HTML", all: true }))
+    ).json();
     expect(bad.violations).toEqual(expect.arrayContaining(["body/title:maxLength", "body/message_type:enum"]));
     const broken = await (await post(server.url + SEND, "{not json")).json();
     expect(broken).toMatchObject({ operationId: "sendInSiteNotice", bodyError: "invalid-json", violations: [] });
@@ -58,7 +68,14 @@ describe("sandbox kit", () => {
 
   it("answers CORS preflights and sends CORS headers", async () => {
     server = await startVendorServer(echoSimulator());
-    const pre = await fetch(server.url + SEND, { method: "OPTIONS", headers: { origin: "http://page.test", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" } });
+    const pre = await fetch(server.url + SEND, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://page.test",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type",
+      },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-origin")).toBe("*");
     expect(pre.headers.get("access-control-allow-headers")).toBe("authorization,content-type");
@@ -91,7 +108,11 @@ describe("sandbox kit", () => {
     expect(statuses).toEqual([200, 503, 200]); // only the second call, and the fault is used up
     expect(sim.seen).toHaveLength(2); // the faulted call never reached the simulator (before processing)
     const requests = await (await control("GET", "/requests")).json();
-    expect(requests.map((r: { status: number; fault?: number }) => [r.status, r.fault ?? null])).toEqual([[200, null], [503, id], [200, null]]);
+    expect(requests.map((r: { status: number; fault?: number }) => [r.status, r.fault ?? null])).toEqual([
+      [200, null],
+      [503, id],
+      [200, null],
+    ]);
     expect(await (await control("GET", "/state")).json()).toEqual({ seen: 2 });
 
     expect((await control("POST", "/faults", { nth: 0 })).status).toBe(400);
@@ -124,7 +145,10 @@ describe("sandbox kit", () => {
     expect((await fetch(`${url}/faults`, { method: "POST", body: JSON.stringify({ status: 503 }) })).status).toBe(401);
 
     // the preflight a page would need for the token header gets no CORS approval
-    const pre = await fetch(`${url}/reset`, { method: "OPTIONS", headers: { ...page, "access-control-request-method": "POST", "access-control-request-headers": "x-sandbox-token" } });
+    const pre = await fetch(`${url}/reset`, {
+      method: "OPTIONS",
+      headers: { ...page, "access-control-request-method": "POST", "access-control-request-headers": "x-sandbox-token" },
+    });
     expect(pre.headers.get("access-control-allow-origin")).toBeNull();
     expect(pre.headers.get("access-control-allow-headers")).toBeNull();
 
@@ -149,7 +173,9 @@ describe("sandbox kit", () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
-    await expect(startVendorServer(echoSimulator(), { controlToken: "short" })).rejects.toThrow("controlToken must be at least 16 characters");
+    await expect(startVendorServer(echoSimulator(), { controlToken: "short" })).rejects.toThrow(
+      "controlToken must be at least 16 characters",
+    );
   });
 
   it("a fault after processing lets the simulator act and loses the answer", async () => {
@@ -177,7 +203,9 @@ describe("sandbox kit", () => {
     expect(zstack.bodyRule("AddSNSDingTalkAtPerson", "/params/phoneNumber", "x-server-pattern")).toBe("^\\+\\d{2,3}-\\d{11}$");
     const enos = new SpecIndex("enos.yaml");
     expect(enos.bodyRule("createMessageRules", "/rules/*/messageRule", "maxProperties")).toBe(6);
-    expect(() => eiam.bodyRule("sendInSiteNotice", "/title", "maxItems")).toThrow('sendInSiteNotice body/title has no "maxItems" in its spec');
+    expect(() => eiam.bodyRule("sendInSiteNotice", "/title", "maxItems")).toThrow(
+      'sendInSiteNotice body/title has no "maxItems" in its spec',
+    );
     expect(() => eiam.bodyRule("sendInSiteNotice", "/nope", "maxLength")).toThrow(/body\/nope/);
   });
 
@@ -201,7 +229,9 @@ describe("sandbox kit", () => {
       });
       const { access_token } = await tokenAnswer.json();
       const send = (title: string) =>
-        post(server!.url + SEND, JSON.stringify({ title, content: "c", message_type: "TEXT", all: true }), { authorization: `Bearer ${access_token}` });
+        post(server!.url + SEND, JSON.stringify({ title, content: "c", message_type: "TEXT", all: true }), {
+          authorization: `Bearer ${access_token}`,
+        });
       const over = await send("x".repeat(51));
       expect(over.status).toBe(400);
       expect((await over.json()).error_code).toBe("NOTICE.0007");

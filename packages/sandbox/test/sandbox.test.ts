@@ -38,7 +38,9 @@ describe("startSandbox", () => {
     expect(clock.advance(5)).toBe(1005);
   });
 
-  it("one control token per run guards /__sandbox/* on all three servers; sandbox.controlToken carries it", { timeout: 60_000 }, async () => {
+  it("one control token per run guards /__sandbox/* on all three servers; sandbox.controlToken carries it", {
+    timeout: 60_000,
+  }, async () => {
     const sandbox = await startSandbox({ port: 0 });
     const other = await startSandbox({ port: 0 });
     try {

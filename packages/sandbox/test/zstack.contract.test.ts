@@ -3,12 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
-import {
-  createZStackClient,
-  ZStackApiError,
-  ZStackAuthenticationError,
-  type ZStackClientOptions,
-} from "@signalbridge/zstack";
+import { createZStackClient, ZStackApiError, ZStackAuthenticationError, type ZStackClientOptions } from "@signalbridge/zstack";
 import { NetworkError, ValidationError } from "@signalbridge/core";
 import { ManualClock } from "../src/kit/clock.js";
 import { startVendorServer, type VendorServer } from "../src/kit/server.js";
@@ -42,7 +37,8 @@ const unchecked = (extra: Partial<ZStackClientOptions> = {}) => client({ validat
 const codeOf = (p: Promise<unknown>): Promise<string | undefined> =>
   p.then(
     () => "resolved",
-    (e) => (e instanceof ZStackApiError || e instanceof ZStackAuthenticationError ? e.code ?? `HTTP ${e.status}` : `${e?.name}: ${e?.message}`),
+    (e) =>
+      e instanceof ZStackApiError || e instanceof ZStackAuthenticationError ? (e.code ?? `HTTP ${e.status}`) : `${e?.name}: ${e?.message}`,
   );
 
 async function raw(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) {
@@ -58,7 +54,9 @@ async function raw(method: string, path: string, init: { headers?: Record<string
 }
 
 async function login(accountName = sim.credentials.auth.accountName, password = sim.credentials.auth.password) {
-  const r = await raw("PUT", "/v1/accounts/login", { body: JSON.stringify({ logInByAccount: { accountName, password: sha512(password) } }) });
+  const r = await raw("PUT", "/v1/accounts/login", {
+    body: JSON.stringify({ logInByAccount: { accountName, password: sha512(password) } }),
+  });
   return r.json?.inventory?.uuid as string;
 }
 
@@ -82,7 +80,11 @@ describe("ZStack simulator: the at-person lifecycle through the client", () => {
     expect(added.uuid).toMatch(/^[0-9a-f]{32}$/);
     expect(added.createDate).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M$/);
 
-    const { inventories, total } = await zs.queryDingTalkAtPersons({ q: [`endpointUuid=${EP()}`], replyWithCount: true, sort: "-phoneNumber" });
+    const { inventories, total } = await zs.queryDingTalkAtPersons({
+      q: [`endpointUuid=${EP()}`],
+      replyWithCount: true,
+      sort: "-phoneNumber",
+    });
     expect(total).toBe(2);
     expect(inventories.map((i) => i.phoneNumber)).toEqual(["+86-18600001111", "+86-13912345678"]);
 
@@ -101,7 +103,9 @@ describe("ZStack simulator: the at-person lifecycle through the client", () => {
     await expect(zs.removeDingTalkAtPerson({ endpointUuid: EP(), phoneNumber: "+86-18600002222" })).resolves.toBeUndefined();
   });
 
-  it("jobs run (202 {}) before they answer, and the client polls the sandbox, not the location's internal host", { timeout: 30_000 }, async () => {
+  it("jobs run (202 {}) before they answer, and the client polls the sandbox, not the location's internal host", {
+    timeout: 30_000,
+  }, async () => {
     // The job finishes when the test says so (after the client has seen it running), not when a
     // loaded machine happens to get round to the next poll.
     const clock = new ManualClock();
@@ -114,7 +118,11 @@ describe("ZStack simulator: the at-person lifecycle through the client", () => {
       clock.advance(1000);
       await adding;
       expect(polls().length).toBeGreaterThan(1);
-      expect(polls().slice(0, -1).every((p) => p.status === 202)).toBe(true);
+      expect(
+        polls()
+          .slice(0, -1)
+          .every((p) => p.status === 202),
+      ).toBe(true);
       expect(polls().at(-1)!.status).toBe(200);
       expect(s2.requests.every((r) => r.path.startsWith("/v1/"))).toBe(true); // nothing went to the location's internal host
     } finally {
@@ -139,13 +147,23 @@ describe("ZStack simulator: the at-person lifecycle through the client", () => {
 
 describe("ZStack simulator: parameter errors arrive at poll time (202, then 503)", () => {
   it.each([
-    ["a bare phone number", { phoneNumber: "18988887777" }, "SYS.1007", /invalid phone number\[18988887777\], the DingDing phone number is like \+86-12388889999/],
+    [
+      "a bare phone number",
+      { phoneNumber: "18988887777" },
+      "SYS.1007",
+      /invalid phone number\[18988887777\], the DingDing phone number is like \+86-12388889999/,
+    ],
     ["a missing phone number", { phoneNumber: undefined }, "SYS.1007", /field\[phoneNumber\] .* is mandatory/],
     ["a phone number over 64 characters", { phoneNumber: `+86-${"1".repeat(61)}` }, "SYS.1007", /exceeds max length/],
     ["a remark over 128 characters", { remark: "r".repeat(129) }, "SYS.1007", /field\[remark\].*exceeds max length/],
     ["an unknown endpoint", { endpointUuid: "0123456789abcdef0123456789abcdef" }, "SYS.1003", /invalid field\[endpointUuid\]/],
     ["an unknown tag", { tagUuids: ["ffffffffffffffffffffffffffffffff"] }, "SYS.1003", /tagUuids/],
-    ["a resourceUuid that is not a ZStack uuid", { resourceUuid: "not-a-uuid" }, "SYS.1007", /resourceUuid\[not-a-uuid\] is not a valid uuid/],
+    [
+      "a resourceUuid that is not a ZStack uuid",
+      { resourceUuid: "not-a-uuid" },
+      "SYS.1007",
+      /resourceUuid\[not-a-uuid\] is not a valid uuid/,
+    ],
   ])("%s → %s", async (_what, change, code, message) => {
     const zs = unchecked();
     const err = await zs.addDingTalkAtPerson({ phoneNumber: "+86-18600005555", endpointUuid: EP(), ...change } as never).catch((e) => e);
@@ -176,7 +194,9 @@ describe("ZStack simulator: parameter errors arrive at poll time (202, then 503)
   it("update: unknown at-person SYS.1003, bad phone SYS.1007, the at-person's own number SYS.1007 (the check includes itself)", async () => {
     const zs = client();
     const seeded = F().atPersons[0]!;
-    expect(await codeOf(zs.updateDingTalkAtPerson("0123456789abcdef0123456789abcdef", { endpointUuid: EP(), remark: "x" }))).toBe("SYS.1003");
+    expect(await codeOf(zs.updateDingTalkAtPerson("0123456789abcdef0123456789abcdef", { endpointUuid: EP(), remark: "x" }))).toBe(
+      "SYS.1003",
+    );
     expect(await codeOf(unchecked().updateDingTalkAtPerson(seeded.uuid, { endpointUuid: EP(), phoneNumber: "139" }))).toBe("SYS.1007");
     expect(await codeOf(zs.updateDingTalkAtPerson(seeded.uuid, { endpointUuid: EP(), phoneNumber: seeded.phoneNumber }))).toBe("SYS.1007");
     expect(await codeOf(unchecked().updateDingTalkAtPerson(seeded.uuid, {} as never))).toBe("SYS.1007");
@@ -184,9 +204,13 @@ describe("ZStack simulator: parameter errors arrive at poll time (202, then 503)
 
   it("remove: an unknown UUID-shaped endpoint succeeds at once, a non-UUID one is SYS.1003, a bad deleteMode SYS.1007", async () => {
     const zs = client();
-    await expect(zs.removeDingTalkAtPerson({ endpointUuid: "0123456789abcdef0123456789abcdef", phoneNumber: "+86-1" })).resolves.toBeUndefined();
+    await expect(
+      zs.removeDingTalkAtPerson({ endpointUuid: "0123456789abcdef0123456789abcdef", phoneNumber: "+86-1" }),
+    ).resolves.toBeUndefined();
     expect(await codeOf(zs.removeDingTalkAtPerson({ endpointUuid: "no-such-endpoint", phoneNumber: "+86-1" }))).toBe("SYS.1003");
-    expect(await codeOf(unchecked().removeDingTalkAtPerson({ endpointUuid: EP(), phoneNumber: "+86-1", deleteMode: "Soft" as never }))).toBe("SYS.1007");
+    expect(
+      await codeOf(unchecked().removeDingTalkAtPerson({ endpointUuid: EP(), phoneNumber: "+86-1", deleteMode: "Soft" as never })),
+    ).toBe("SYS.1007");
   });
 
   it("a read-only account may query but gets ID.1002 on changes", async () => {
@@ -266,22 +290,31 @@ describe("ZStack simulator: the HTTP layer answers in plain text", () => {
     const missing = await raw("GET", "/v1/sns/application-endpoints/ding-talk/at-persons");
     expect([missing.status, missing.text]).toEqual([400, "missing header 'Authorization'"]);
     expect(missing.type).toMatch(/^text\/plain/);
-    const basic = await raw("GET", "/v1/sns/application-endpoints/ding-talk/at-persons", { headers: { Authorization: "Basic YWRtaW46cGFzc3dvcmQ=" } });
+    const basic = await raw("GET", "/v1/sns/application-endpoints/ding-talk/at-persons", {
+      headers: { Authorization: "Basic YWRtaW46cGFzc3dvcmQ=" },
+    });
     expect([basic.status, basic.text]).toEqual([400, "Authorization type must be 'OAuth'"]);
   });
 
   it("an unknown session on a sync API is 503 ID.1001 (no 401)", async () => {
-    const r = await raw("GET", "/v1/sns/application-endpoints/ding-talk/at-persons", { headers: { Authorization: "OAuth 0123456789abcdef0123456789abcdef" } });
+    const r = await raw("GET", "/v1/sns/application-endpoints/ding-talk/at-persons", {
+      headers: { Authorization: "OAuth 0123456789abcdef0123456789abcdef" },
+    });
     expect(r.status).toBe(503);
     expect(r.json.error.code).toBe("ID.1001");
   });
 
   it("a request outside the /zstack context path is a 404 that says the base URL must include it, and the client's error says so", async () => {
     const r = await fetch(`${server.origin}/v1/accounts/login`, { method: "PUT", body: "{}" });
-    expect([r.status, await r.text()]).toEqual([404, `the base URL must include the /zstack context path (e.g. ${server.url}): /v1/accounts/login is not under it`]);
+    expect([r.status, await r.text()]).toEqual([
+      404,
+      `the base URL must include the /zstack context path (e.g. ${server.url}): /v1/accounts/login is not under it`,
+    ]);
     const prefixOnly = await fetch(`${server.origin}/zstackv1/accounts/login`, { method: "PUT", body: "{}" }); // a prefix is not the context path
     expect(await prefixOnly.text()).toMatch(/: \/zstackv1\/accounts\/login is not under it$/);
-    const err = await client({ baseUrl: server.origin }).queryDingTalkAtPersons().catch((e) => e);
+    const err = await client({ baseUrl: server.origin })
+      .queryDingTalkAtPersons()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ZStackApiError);
     expect([err.status, err.operation]).toEqual([404, "LogInByAccount"]);
     expect(err.message).toContain("the base URL must include the /zstack context path");
@@ -302,7 +335,9 @@ describe("ZStack simulator: the HTTP layer answers in plain text", () => {
     expect([shortJob.status, shortJob.text]).toEqual([400, "Invalid header[X-Job-UUID], it must be a UUID with '-' stripped"]);
     const job = "0b4a5cbd1b2c4f1f8d2d6f7a8b9c0d1e";
     const body = JSON.stringify({ params: { phoneNumber: "+86-18600009999", endpointUuid: EP() } });
-    expect((await raw("POST", "/v1/sns/application-endpoints/ding-talk/at-persons", { headers: { ...auth, "X-Job-UUID": job }, body })).status).toBe(202);
+    expect(
+      (await raw("POST", "/v1/sns/application-endpoints/ding-talk/at-persons", { headers: { ...auth, "X-Job-UUID": job }, body })).status,
+    ).toBe(202);
     const dup = await raw("POST", "/v1/sns/application-endpoints/ding-talk/at-persons", { headers: { ...auth, "X-Job-UUID": job }, body });
     expect([dup.status, dup.text]).toEqual([400, `Duplicate job uuid[${job}]`]);
     expect((await raw("GET", `/v1/api-jobs/${job}`)).status).toBeGreaterThanOrEqual(200);
@@ -328,10 +363,14 @@ describe("ZStack simulator: the HTTP layer answers in plain text", () => {
     const slow = createZStackSimulator({ jobDurationMs: 1000, clock });
     const s2 = await startVendorServer(slow);
     try {
-      const session = ((await (await fetch(`${s2.url}/v1/accounts/login`, {
-        method: "PUT",
-        body: JSON.stringify({ logInByAccount: { accountName: "admin", password: sha512(slow.credentials.auth.password) } }),
-      })).json()) as any).inventory.uuid;
+      const session = (
+        (await (
+          await fetch(`${s2.url}/v1/accounts/login`, {
+            method: "PUT",
+            body: JSON.stringify({ logInByAccount: { accountName: "admin", password: sha512(slow.credentials.auth.password) } }),
+          })
+        ).json()) as any
+      ).inventory.uuid;
       const submit = await fetch(`${s2.url}/v1/sns/application-endpoints/ding-talk/at-persons`, {
         method: "POST",
         headers: { Authorization: `OAuth ${session}` },
@@ -354,7 +393,10 @@ describe("ZStack simulator: the HTTP layer answers in plain text", () => {
   });
 
   it("an unknown or expired job is 404 'the job has been expired'", async () => {
-    expect(await raw("GET", "/v1/api-jobs/0123456789abcdef0123456789abcdef")).toMatchObject({ status: 404, text: "the job has been expired" });
+    expect(await raw("GET", "/v1/api-jobs/0123456789abcdef0123456789abcdef")).toMatchObject({
+      status: 404,
+      text: "the job has been expired",
+    });
     const clock = new ManualClock();
     const quick = createZStackSimulator({ jobDurationMs: 0, jobExpirySeconds: 0.05, clock });
     const s2 = await startVendorServer(quick);
@@ -391,12 +433,21 @@ describe("ZStack simulator: query", () => {
     const notIn = await zs.queryDingTalkAtPersons({ q: ["remark!?=r0,r2", `endpointUuid=${EP()}`] });
     expect(notIn.inventories.map((i) => i.remark).sort()).toEqual(["oncall lead", "r1"]);
     expect((await zs.queryDingTalkAtPersons({ count: true })).total).toBe(4);
-    const page = await zs.queryDingTalkAtPersons({ sort: "-phoneNumber", limit: 2, start: 1, replyWithCount: true, fields: ["uuid", "phoneNumber"] });
+    const page = await zs.queryDingTalkAtPersons({
+      sort: "-phoneNumber",
+      limit: 2,
+      start: 1,
+      replyWithCount: true,
+      fields: ["uuid", "phoneNumber"],
+    });
     expect(page.total).toBe(4);
     // string order: "+852-…" < "+86-13…" < "+86-186…"
     expect(page.inventories.map((i) => i.phoneNumber)).toEqual(["+86-18600000001", "+86-13912345678"]);
     expect(Object.keys(page.inventories[0]!).sort()).toEqual(["phoneNumber", "uuid"]);
-    expect(page.schema).toEqual({ "inventories[0]": "org.zstack.sns.platform.dingtalk.SNSDingTalkAtPersonInventory", "inventories[1]": "org.zstack.sns.platform.dingtalk.SNSDingTalkAtPersonInventory" });
+    expect(page.schema).toEqual({
+      "inventories[0]": "org.zstack.sns.platform.dingtalk.SNSDingTalkAtPersonInventory",
+      "inventories[1]": "org.zstack.sns.platform.dingtalk.SNSDingTalkAtPersonInventory",
+    });
     const nulls = await zs.queryDingTalkAtPersons({ q: ["remark not null"], count: true });
     expect(nulls.total).toBe(4);
   });
@@ -415,9 +466,13 @@ describe("ZStack simulator: AccessKey", () => {
     const e1 = await wrong.queryDingTalkAtPersons().catch((e) => e);
     expect(e1).toBeInstanceOf(ZStackAuthenticationError);
     expect([e1.status, e1.message]).toEqual([403, expect.stringContaining("wrong accessKey signature")]);
-    const unknown = await client({ auth: { accessKeyId: "nobody", accessKeySecret: "x-secret" } }).queryDingTalkAtPersons().catch((e) => e);
+    const unknown = await client({ auth: { accessKeyId: "nobody", accessKeySecret: "x-secret" } })
+      .queryDingTalkAtPersons()
+      .catch((e) => e);
     expect(unknown.status).toBe(403);
-    const skewed = await client({ auth: F().accessKey, timeZone: "UTC" }).queryDingTalkAtPersons().catch((e) => e);
+    const skewed = await client({ auth: F().accessKey, timeZone: "UTC" })
+      .queryDingTalkAtPersons()
+      .catch((e) => e);
     expect([skewed.status, skewed.message]).toEqual([403, expect.stringContaining("requestTimeTooSkewed")]);
     const noDate = await raw("GET", "/v1/sns/application-endpoints/ding-talk/at-persons", {
       headers: { Authorization: `ZStack ${F().accessKey.accessKeyId}:${createHmac("sha1", "x").update("y").digest("base64")}` },
@@ -450,7 +505,11 @@ describe("ZStack simulator: every example of the spec, sent through the client",
   const spec = parse(readFileSync(fileURLToPath(new URL("../../../specs/zstack.yaml", import.meta.url)), "utf8"));
   const AT = "/v1/sns/application-endpoints/ding-talk/at-persons";
   const media = (path: string, method: string) => spec.paths[path][method].requestBody.content["application/json"];
-  const split = (v: any) => ({ ...v.params, ...(v.systemTags ? { systemTags: v.systemTags } : {}), ...(v.userTags ? { userTags: v.userTags } : {}) });
+  const split = (v: any) => ({
+    ...v.params,
+    ...(v.systemTags ? { systemTags: v.systemTags } : {}),
+    ...(v.userTags ? { userTags: v.userTags } : {}),
+  });
 
   it.each(Object.entries<any>(media(AT, "post").examples))("AddSNSDingTalkAtPerson example %s is created as given", async (_name, ex) => {
     const person = await client().addDingTalkAtPerson(split(ex.value));
@@ -466,15 +525,18 @@ describe("ZStack simulator: every example of the spec, sent through the client",
     expect(r.json.error.code).toBe("SYS.1003"); // "<endpointUuid>" does not exist (checked before the phone format)
   });
 
-  it.each(Object.entries<any>(media(`${AT}/{uuid}/actions`, "put").examples))("UpdateAtPersonOfAtDingTalkEndpoint example %s", async (_name, ex) => {
-    const zs = client();
-    const add = media(AT, "post").examples.seedExplorerCurlCorrected.value;
-    const person = await zs.addDingTalkAtPerson(split(add));
-    const body = ex.value.updateAtPersonOfAtDingTalkEndpoint;
-    const updated = await zs.updateDingTalkAtPerson(person.uuid!, { ...body });
-    expect(updated.remark).toBe(body.remark);
-    expect(updated.phoneNumber).toBe(body.phoneNumber ?? person.phoneNumber);
-  });
+  it.each(Object.entries<any>(media(`${AT}/{uuid}/actions`, "put").examples))(
+    "UpdateAtPersonOfAtDingTalkEndpoint example %s",
+    async (_name, ex) => {
+      const zs = client();
+      const add = media(AT, "post").examples.seedExplorerCurlCorrected.value;
+      const person = await zs.addDingTalkAtPerson(split(add));
+      const body = ex.value.updateAtPersonOfAtDingTalkEndpoint;
+      const updated = await zs.updateDingTalkAtPerson(person.uuid!, { ...body });
+      expect(updated.remark).toBe(body.remark);
+      expect(updated.phoneNumber).toBe(body.phoneNumber ?? person.phoneNumber);
+    },
+  );
 
   it("the Remove path examples remove the example at-person", async () => {
     const zs = client();

@@ -12,7 +12,16 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startSandbox } from "@signalbridge/sandbox";
 
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 let sandbox;
 let page;
@@ -26,7 +35,11 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL("../dist/index.js", import.meta.url))],
-    bundle: true, format: "esm", platform: "browser", target: "es2022", write: false,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
   });
   const js = bundle.outputFiles[0].text;
   const html = `<!doctype html><meta charset="utf-8"><title>signalbridge in the browser</title><link rel="icon" href="data:,">
@@ -59,8 +72,16 @@ describe("the facade in headless Chromium, against the sandbox on other origins"
       async ({ config, endpointUuid, appId }) => {
         const sb = window.sdk.createSignalBridge({ ...config, logLevel: "off" });
         const person = await sb.zstack.addDingTalkAtPerson({ phoneNumber: "+86-13700001111", endpointUuid, remark: "from a browser" });
-        const { notice_id } = await sb.eiam.sendInSiteNotice({ title: "From a browser", content: "hello", message_type: "TEXT", user_names: ["u1"] });
-        const ruleIds = await sb.enos.createMessageRules({ appId, rules: [{ ruleName: "browser rule", messageRule: { mark1: ["siteA"] } }] });
+        const { notice_id } = await sb.eiam.sendInSiteNotice({
+          title: "From a browser",
+          content: "hello",
+          message_type: "TEXT",
+          user_names: ["u1"],
+        });
+        const ruleIds = await sb.enos.createMessageRules({
+          appId,
+          rules: [{ ruleName: "browser rule", messageRule: { mark1: ["siteA"] } }],
+        });
         let validation;
         try {
           await sb.eiam.sendInSiteNotice({ title: "", content: "c", message_type: "TEXT", all: true });

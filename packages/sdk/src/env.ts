@@ -37,7 +37,9 @@ function integer(env: Env, name: Name, max = Number.MAX_SAFE_INTEGER): number | 
   if (raw === undefined || raw === "") return undefined;
   const n = Number(raw.trim());
   if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max) {
-    throw new ConfigurationError(`${name} must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` no greater than ${max}` : ""} (got "${raw}")`);
+    throw new ConfigurationError(
+      `${name} must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` no greater than ${max}` : ""} (got "${raw}")`,
+    );
   }
   return n;
 }
@@ -54,7 +56,8 @@ function baseUrl(env: Env, name: Name): string | undefined {
   } catch {
     throw new ConfigurationError(`${name} must be an absolute http:// or https:// URL`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigurationError(`${name} must be an absolute http:// or https:// URL (got a ${url.protocol} URL)`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ConfigurationError(`${name} must be an absolute http:// or https:// URL (got a ${url.protocol} URL)`);
   return raw;
 }
 
@@ -96,7 +99,12 @@ export function readEnvConfig(env: Env): SignalBridgeOptions {
     const because = "SIGNALBRIDGE_ZSTACK_BASE_URL";
     let auth: ZStackClientOptions["auth"];
     if (set(env.SIGNALBRIDGE_ZSTACK_ACCESS_KEY_ID) || set(env.SIGNALBRIDGE_ZSTACK_ACCESS_KEY_SECRET)) {
-      const [accessKeyId, accessKeySecret] = required(env, because, ["SIGNALBRIDGE_ZSTACK_ACCESS_KEY_ID", "SIGNALBRIDGE_ZSTACK_ACCESS_KEY_SECRET"], "AccessKey authentication needs both");
+      const [accessKeyId, accessKeySecret] = required(
+        env,
+        because,
+        ["SIGNALBRIDGE_ZSTACK_ACCESS_KEY_ID", "SIGNALBRIDGE_ZSTACK_ACCESS_KEY_SECRET"],
+        "AccessKey authentication needs both",
+      );
       auth = { accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret! };
     } else if (set(env.SIGNALBRIDGE_ZSTACK_SESSION_UUID)) {
       auth = { sessionUuid: env.SIGNALBRIDGE_ZSTACK_SESSION_UUID! };
@@ -118,14 +126,23 @@ export function readEnvConfig(env: Env): SignalBridgeOptions {
     if (accessToken) {
       options.eiam = { baseUrl: eiamUrl, accessToken } as EiamClientOptions;
     } else {
-      const [clientId, clientSecret] = required(env, "SIGNALBRIDGE_EIAM_BASE_URL", ["SIGNALBRIDGE_EIAM_CLIENT_ID", "SIGNALBRIDGE_EIAM_CLIENT_SECRET"], "or set SIGNALBRIDGE_EIAM_ACCESS_TOKEN");
+      const [clientId, clientSecret] = required(
+        env,
+        "SIGNALBRIDGE_EIAM_BASE_URL",
+        ["SIGNALBRIDGE_EIAM_CLIENT_ID", "SIGNALBRIDGE_EIAM_CLIENT_SECRET"],
+        "or set SIGNALBRIDGE_EIAM_ACCESS_TOKEN",
+      );
       options.eiam = { baseUrl: eiamUrl, clientId: clientId!, clientSecret: clientSecret! } as EiamClientOptions;
     }
   }
 
   const enosUrl = baseUrl(env, "SIGNALBRIDGE_ENOS_BASE_URL");
   if (enosUrl) {
-    const [appKey, appSecret, orgId] = required(env, "SIGNALBRIDGE_ENOS_BASE_URL", ["SIGNALBRIDGE_ENOS_APP_KEY", "SIGNALBRIDGE_ENOS_APP_SECRET", "SIGNALBRIDGE_ENOS_ORG_ID"]);
+    const [appKey, appSecret, orgId] = required(env, "SIGNALBRIDGE_ENOS_BASE_URL", [
+      "SIGNALBRIDGE_ENOS_APP_KEY",
+      "SIGNALBRIDGE_ENOS_APP_SECRET",
+      "SIGNALBRIDGE_ENOS_ORG_ID",
+    ]);
     const enos: Record<string, unknown> = { baseUrl: enosUrl, appKey, appSecret, orgId };
     if (set(env.SIGNALBRIDGE_ENOS_APP_ID)) enos.appId = env.SIGNALBRIDGE_ENOS_APP_ID;
     if (set(env.SIGNALBRIDGE_ENOS_USER_TOKEN)) enos.userToken = env.SIGNALBRIDGE_ENOS_USER_TOKEN;

@@ -24,13 +24,19 @@ describe("createSignalBridge", () => {
     const { lines, logger } = recordingLogger();
     const sb = createSignalBridge({ ...sandbox.config, logger, logLevel: "debug" });
     expect(sb.configured).toEqual(["zstack", "eiam", "enos"]);
-    const { inventories } = await sb.zstack.queryDingTalkAtPersons({ q: [`endpointUuid=${sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid}`] });
+    const { inventories } = await sb.zstack.queryDingTalkAtPersons({
+      q: [`endpointUuid=${sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid}`],
+    });
     expect(inventories.length).toBeGreaterThan(0);
     const { notice_id } = await sb.eiam.sendInSiteNotice({ title: "t", content: "c", message_type: "TEXT", user_names: ["u1"] });
     expect(notice_id).toMatch(/\S/);
-    const ids = await sb.enos.createMessageRules({ appId: sandbox.fixtures.enos.appId, rules: [{ ruleName: "r", messageRule: { mark1: ["a"] } }] });
+    const ids = await sb.enos.createMessageRules({
+      appId: sandbox.fixtures.enos.appId,
+      rules: [{ ruleName: "r", messageRule: { mark1: ["a"] } }],
+    });
     expect(ids).toHaveLength(1);
-    for (const vendor of ["zstack", "eiam", "enos"]) expect(lines.some((l) => l.startsWith("debug") && l.includes(` ${vendor} `))).toBe(true);
+    for (const vendor of ["zstack", "eiam", "enos"])
+      expect(lines.some((l) => l.startsWith("debug") && l.includes(` ${vendor} `))).toBe(true);
     const secrets = [sandbox.config.zstack.auth.password, sandbox.config.eiam.clientSecret, sandbox.config.enos.appSecret];
     for (const secret of secrets) expect(lines.join("\n")).not.toContain(secret);
   });
@@ -38,7 +44,9 @@ describe("createSignalBridge", () => {
   it("a vendor's own option wins over the shared one", async () => {
     const sb = createSignalBridge({ ...sandbox.config, eiam: { ...sandbox.config.eiam, validate: false }, validate: true });
     // validation off for EIAM only: the server answers the empty title with its own code
-    const err = (await sb.eiam.sendInSiteNotice({ title: "", content: "c", message_type: "TEXT", all: true }).catch((e: unknown) => e)) as EiamApiError;
+    const err = (await sb.eiam
+      .sendInSiteNotice({ title: "", content: "c", message_type: "TEXT", all: true })
+      .catch((e: unknown) => e)) as EiamApiError;
     expect(err).toBeInstanceOf(EiamApiError);
     expect(err.code).toBe("NOTICE.0004");
     await expect(sb.enos.createMessageRules({ appId: "a", rules: [] })).rejects.toBeInstanceOf(ValidationError);
@@ -84,7 +92,9 @@ describe("createSignalBridge.fromEnv", () => {
     // validateSession() is false until a call has logged in: log in with the account from the
     // environment (a query needs it), then that session must be live on the server.
     expect(await sb.zstack.validateSession()).toBe(false);
-    const { inventories } = await sb.zstack.queryDingTalkAtPersons({ q: [`endpointUuid=${sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid}`] });
+    const { inventories } = await sb.zstack.queryDingTalkAtPersons({
+      q: [`endpointUuid=${sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid}`],
+    });
     expect(inventories.length).toBeGreaterThan(0);
     expect(await sb.zstack.validateSession()).toBe(true);
     await expect(sb.eiam.accessToken()).resolves.toMatch(/\S/);
@@ -100,13 +110,21 @@ describe("createSignalBridge.fromEnv", () => {
       SIGNALBRIDGE_EIAM_BASE_URL: "https://acme.bccastle.com",
       SIGNALBRIDGE_EIAM_ACCESS_TOKEN: "tok",
     });
-    expect(cfg.zstack).toEqual({ baseUrl: "http://10.1.1.1:8080/zstack", allowInsecureHttp: true, auth: { accessKeyId: "ak", accessKeySecret: "sk" } });
+    expect(cfg.zstack).toEqual({
+      baseUrl: "http://10.1.1.1:8080/zstack",
+      allowInsecureHttp: true,
+      auth: { accessKeyId: "ak", accessKeySecret: "sk" },
+    });
     expect(cfg.eiam).toEqual({ baseUrl: "https://acme.bccastle.com", accessToken: "tok" });
     expect(cfg.enos).toBeUndefined();
     expect(() => readEnvConfig({ SIGNALBRIDGE_TIMEOUT_MS: "soon" })).toThrow("SIGNALBRIDGE_TIMEOUT_MS must be a positive integer");
     expect(() => readEnvConfig({ SIGNALBRIDGE_LOG_LEVEL: "loud" })).toThrow(/SIGNALBRIDGE_LOG_LEVEL/);
-    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_ZSTACK_BASE_URL: "http://10.1.1.1:8080/zstack", SIGNALBRIDGE_ZSTACK_SESSION_UUID: "s" })).toThrow(/allowInsecureHttp/);
-    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_EIAM_BASE_URL: "https://acme.bccastle.com" })).toThrow(/SIGNALBRIDGE_EIAM_CLIENT_ID and SIGNALBRIDGE_EIAM_CLIENT_SECRET are required/);
+    expect(() =>
+      createSignalBridge.fromEnv({ SIGNALBRIDGE_ZSTACK_BASE_URL: "http://10.1.1.1:8080/zstack", SIGNALBRIDGE_ZSTACK_SESSION_UUID: "s" }),
+    ).toThrow(/allowInsecureHttp/);
+    expect(() => createSignalBridge.fromEnv({ SIGNALBRIDGE_EIAM_BASE_URL: "https://acme.bccastle.com" })).toThrow(
+      /SIGNALBRIDGE_EIAM_CLIENT_ID and SIGNALBRIDGE_EIAM_CLIENT_SECRET are required/,
+    );
   });
 });
 

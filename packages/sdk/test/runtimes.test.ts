@@ -23,7 +23,11 @@ let arg: string;
 const nodes = new Map<string, string>();
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
-  arg = JSON.stringify({ config: sandbox.config, endpointUuid: sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid, appId: sandbox.fixtures.enos.appId });
+  arg = JSON.stringify({
+    config: sandbox.config,
+    endpointUuid: sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid,
+    appId: sandbox.fixtures.enos.appId,
+  });
   for (const version of OTHER_NODES) nodes.set(version, await installNode(version));
 }, 600_000);
 afterAll(async () => {
@@ -44,7 +48,13 @@ describe.each(runtimes)("%s", (name, executable, args) => {
     const before = sandbox.eiam.requests.filter((r) => r.operationId === "sendInSiteNotice").length;
     const { stdout } = await run(executable(), args(), { encoding: "utf8", timeout: 60_000 });
     const result = JSON.parse(stdout.trim().split("\n").pop()!);
-    expect(result).toMatchObject({ runtime: name, atPersons: expect.any(Number), notice_id: expect.stringMatching(/\S/), ruleIds: [expect.stringMatching(/\S/)], refused: true });
+    expect(result).toMatchObject({
+      runtime: name,
+      atPersons: expect.any(Number),
+      notice_id: expect.stringMatching(/\S/),
+      ruleIds: [expect.stringMatching(/\S/)],
+      refused: true,
+    });
     expect(result.atPersons).toBeGreaterThan(0);
     // Node sends through undici and never calls fetch; Bun and Deno use their own fetch.
     if (name.startsWith("node ")) expect(result.fetchCalls).toBe(0);

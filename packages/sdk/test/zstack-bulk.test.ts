@@ -38,7 +38,10 @@ describe("addDingTalkAtPersons", () => {
   it("refuses the whole list before submitting anything when one entry is invalid, naming it", async () => {
     const before = submits();
     const err = await zs
-      .addDingTalkAtPersons([{ phoneNumber: phone(10), endpointUuid }, { phoneNumber: "13900000011", endpointUuid }])
+      .addDingTalkAtPersons([
+        { phoneNumber: phone(10), endpointUuid },
+        { phoneNumber: "13900000011", endpointUuid },
+      ])
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).violations[0]!.path).toBe("inputs[1].phoneNumber");
@@ -65,7 +68,10 @@ describe("addDingTalkAtPersons", () => {
 
   it("a vendor refusal is not-added and is tried again by the next call with the key", { timeout: 30_000 }, async () => {
     const journal = createMemoryJournal();
-    const inputs = [{ phoneNumber: phone(30), endpointUuid }, { phoneNumber: phone(31), endpointUuid: "0123456789abcdef0123456789abcdef" }];
+    const inputs = [
+      { phoneNumber: phone(30), endpointUuid },
+      { phoneNumber: phone(31), endpointUuid: "0123456789abcdef0123456789abcdef" },
+    ];
     const first = await zs.addDingTalkAtPersons(inputs, { journal, deliveryKey: "k-refused" });
     expect(first.notAdded.map((i) => i.phoneNumber)).toEqual([phone(31)]);
     expect(first.items[1]!.error?.kind).toBe("api");
@@ -75,7 +81,9 @@ describe("addDingTalkAtPersons", () => {
     const journal = createMemoryJournal();
     await zs.addDingTalkAtPersons([{ phoneNumber: phone(40), endpointUuid }], { journal, deliveryKey: "k-used" });
     const before = submits();
-    const err = await zs.addDingTalkAtPersons([{ phoneNumber: phone(41), endpointUuid }], { journal, deliveryKey: "k-used" }).catch((e: unknown) => e);
+    const err = await zs
+      .addDingTalkAtPersons([{ phoneNumber: phone(41), endpointUuid }], { journal, deliveryKey: "k-used" })
+      .catch((e: unknown) => e);
     expect(isJournalError(err)).toBe(true);
     expect(err).toMatchObject({ reason: "key-conflict" });
     expect(submits()).toBe(before);

@@ -76,7 +76,9 @@ describe("the generator and keywords the client checker does not implement", () 
     expect(error.message).toContain(
       `${specFile}: #/components/schemas/Notice/properties/tags: JSON Schema keyword "patternProperties" is not implemented by the client's checker`,
     );
-    expect(error.message).toContain(`${specFile}: #/paths/~1notices/post/parameters/0/schema: type "strng" is not a JSON Schema type the client's checker knows`);
+    expect(error.message).toContain(
+      `${specFile}: #/paths/~1notices/post/parameters/0/schema: type "strng" is not a JSON Schema type the client's checker knows`,
+    );
     expect(error.message).toContain("packages/core/src/schema-check.ts");
     expect(error.refusals.map((r) => r.keyword).sort()).toEqual(["maxLenght", "patternProperties", "type"]);
     expect(existsSync(generated)).toBe(false);
@@ -99,7 +101,11 @@ describe("the generator and keywords the client checker does not implement", () 
     const doc = {
       components: {
         schemas: {
-          Node: { type: "object", properties: { next: { $ref: "#/components/schemas/Node" } }, anyOf: [{ required: ["a"] }, { dependentSchemas: { a: {} } }] },
+          Node: {
+            type: "object",
+            properties: { next: { $ref: "#/components/schemas/Node" } },
+            anyOf: [{ required: ["a"] }, { dependentSchemas: { a: {} } }],
+          },
         },
       },
     };
@@ -113,14 +119,23 @@ describe("the generator and keywords the client checker does not implement", () 
     const { schema } = inlineSchema(doc, { $ref: "#/components/schemas/Name", maxLength: 3, description: "short" });
     expect(schema).toEqual({ allOf: [{ type: "string" }, { maxLength: 3 }] });
     expect(inlineSchema(doc, { $ref: "#/components/schemas/Name", description: "only words" }).schema).toEqual({ type: "string" });
-    expect(() => inlineSchema(doc, { properties: { n: { $ref: "#/components/schemas/Name", maxContains: 1 } } }, { spec: "s.yaml" })).toThrow(
-      's.yaml: #/properties/n: JSON Schema keyword "maxContains"',
-    );
+    expect(() =>
+      inlineSchema(doc, { properties: { n: { $ref: "#/components/schemas/Name", maxContains: 1 } } }, { spec: "s.yaml" }),
+    ).toThrow('s.yaml: #/properties/n: JSON Schema keyword "maxContains"');
   });
 
   it("lists what the checker implements, and nothing it does not", () => {
-    for (const keyword of ["uniqueItems", "multipleOf", "exclusiveMinimum", "exclusiveMaximum", "dependentRequired", "if"]) expect(CHECKED_KEYWORDS).toContain(keyword);
-    for (const keyword of ["patternProperties", "prefixItems", "unevaluatedProperties", "dependentSchemas", "minContains", "nullable", "$defs"]) {
+    for (const keyword of ["uniqueItems", "multipleOf", "exclusiveMinimum", "exclusiveMaximum", "dependentRequired", "if"])
+      expect(CHECKED_KEYWORDS).toContain(keyword);
+    for (const keyword of [
+      "patternProperties",
+      "prefixItems",
+      "unevaluatedProperties",
+      "dependentSchemas",
+      "minContains",
+      "nullable",
+      "$defs",
+    ]) {
       expect(CHECKED_KEYWORDS).not.toContain(keyword);
     }
   });

@@ -11,7 +11,18 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,7 +63,10 @@ function snapshot() {
       if (e.name === "node_modules") continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(r);
-      else out[r] = createHash("sha256").update(readFileSync(join(copy, r))).digest("hex");
+      else
+        out[r] = createHash("sha256")
+          .update(readFileSync(join(copy, r)))
+          .digest("hex");
     }
   };
   walk("");
@@ -100,8 +114,16 @@ describe("new-vendor refuses bad input, writing nothing", () => {
     ["a path as key", ["../acme", "--name", NAME], /invalid key "\.\.\/acme"/],
     ["no key", ["--name", NAME], /missing <key>/],
     ["an existing vendor key", ["enos", "--name", "EnOS again"], /vendor key "enos" already exists/],
-    ["a key whose spec exists", ["bamboocloud-eiam", "--name", "EIAM again", "--package-dir", "eiam2"], /vendor key "bamboocloud-eiam" already exists: specs\/bamboocloud-eiam\.yaml already exists/],
-    ["an existing package dir", ["zs2", "--name", "ZStack again", "--package-dir", "zstack"], /package dir "zstack" already exists: packages\/zstack\/ already exists/],
+    [
+      "a key whose spec exists",
+      ["bamboocloud-eiam", "--name", "EIAM again", "--package-dir", "eiam2"],
+      /vendor key "bamboocloud-eiam" already exists: specs\/bamboocloud-eiam\.yaml already exists/,
+    ],
+    [
+      "an existing package dir",
+      ["zs2", "--name", "ZStack again", "--package-dir", "zstack"],
+      /package dir "zstack" already exists: packages\/zstack\/ already exists/,
+    ],
     ["a package dir of another kind", ["acme-alerts", "--name", NAME, "--package-dir", "sdk"], /package dir "sdk" is reserved/],
     ["a missing --name", [KEY], /missing --name/],
     ["an empty --name", [KEY, "--name", "  "], /invalid --name/],
@@ -109,109 +131,145 @@ describe("new-vendor refuses bad input, writing nothing", () => {
     ["an unknown option", [KEY, "--name", NAME, "--force"], /unknown option --force/],
   ];
 
-  test.each(cases)("refuses %s with exit 2", (_what, args, message) => {
-    const before = snapshot();
-    const r = scaffold(...args, "--no-install");
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).toContain("usage: node scripts/new-vendor.mjs");
-    expect(snapshot()).toEqual(before);
-  }, SLOW);
+  test.each(cases)(
+    "refuses %s with exit 2",
+    (_what, args, message) => {
+      const before = snapshot();
+      const r = scaffold(...args, "--no-install");
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toContain("usage: node scripts/new-vendor.mjs");
+      expect(snapshot()).toEqual(before);
+    },
+    SLOW,
+  );
 });
 
 describe(`new-vendor ${KEY}`, () => {
   let before;
   let report;
 
-  test("writes the spec, the package and the registrations, and runs the generator", () => {
-    before = snapshot();
-    const r = expectOk(scaffold(KEY, "--name", NAME, "--no-install"));
-    expect(r.stdout).toContain(`generated ${PKG}/src/generated`);
-    expect(r.stdout).toContain("Next steps:");
-    const after = snapshot();
-    const added = Object.keys(after).filter((f) => !(f in before)).sort();
-    const changed = Object.keys(before).filter((f) => after[f] !== before[f]).sort();
-    expect(Object.keys(before).filter((f) => !(f in after))).toEqual([]);
-    expect(changed).toEqual(["package.json", "redocly.yaml", "scripts/generate/vendors.mjs"]);
-    expect(added).toEqual(
-      [
-        `specs/${KEY}.yaml`,
-        `packages/docs/samples/${KEY}/sendNotification.ts`,
-        `packages/docs/samples/overview/${KEY}.ts`,
-        ...["package.json", "README.md", "tsconfig.json", "tsconfig.build.json", "turbo.json"].map((f) => `${PKG}/${f}`),
-        ...["auth.ts", "errors.ts", "client.ts", "index.ts"].map((f) => `${PKG}/src/${f}`),
-        ...["error-codes.ts", "operations.ts", "schema.ts", "validators.ts"].map((f) => `${PKG}/src/generated/${f}`),
-        ...["client.test.ts", "types.test.ts", "spec-examples.test.ts"].map((f) => `${PKG}/test/${f}`),
-      ].sort(),
-    );
+  test(
+    "writes the spec, the package and the registrations, and runs the generator",
+    () => {
+      before = snapshot();
+      const r = expectOk(scaffold(KEY, "--name", NAME, "--no-install"));
+      expect(r.stdout).toContain(`generated ${PKG}/src/generated`);
+      expect(r.stdout).toContain("Next steps:");
+      const after = snapshot();
+      const added = Object.keys(after)
+        .filter((f) => !(f in before))
+        .sort();
+      const changed = Object.keys(before)
+        .filter((f) => after[f] !== before[f])
+        .sort();
+      expect(Object.keys(before).filter((f) => !(f in after))).toEqual([]);
+      expect(changed).toEqual(["package.json", "redocly.yaml", "scripts/generate/vendors.mjs"]);
+      expect(added).toEqual(
+        [
+          `specs/${KEY}.yaml`,
+          `packages/docs/samples/${KEY}/sendNotification.ts`,
+          `packages/docs/samples/overview/${KEY}.ts`,
+          ...["package.json", "README.md", "tsconfig.json", "tsconfig.build.json", "turbo.json"].map((f) => `${PKG}/${f}`),
+          ...["auth.ts", "errors.ts", "client.ts", "index.ts"].map((f) => `${PKG}/src/${f}`),
+          ...["error-codes.ts", "operations.ts", "schema.ts", "validators.ts"].map((f) => `${PKG}/src/generated/${f}`),
+          ...["client.test.ts", "types.test.ts", "spec-examples.test.ts"].map((f) => `${PKG}/test/${f}`),
+        ].sort(),
+      );
 
-    const pkg = JSON.parse(readFileSync(join(copy, PKG, "package.json"), "utf8"));
-    expect(pkg.name).toBe(`@signalbridge/${KEY}`);
-    expect(pkg.type).toBe("module");
-    expect(Object.keys(pkg.exports["."])).toEqual(["types", "default"]);
-    expect(pkg.engines.node).toBe(JSON.parse(readFileSync(join(copy, "packages/core/package.json"), "utf8")).engines.node);
-    const enos = JSON.parse(readFileSync(join(copy, "packages/enos/package.json"), "utf8"));
-    expect(Object.keys(pkg.scripts).sort()).toEqual(Object.keys(enos.scripts).sort());
-    expect(pkg.scripts.test).toBe(enos.scripts.test);
-    expect(pkg.scripts["lint:spec"]).toBe(`redocly lint ${KEY}@v1 --config ../../redocly.yaml`);
+      const pkg = JSON.parse(readFileSync(join(copy, PKG, "package.json"), "utf8"));
+      expect(pkg.name).toBe(`@signalbridge/${KEY}`);
+      expect(pkg.type).toBe("module");
+      expect(Object.keys(pkg.exports["."])).toEqual(["types", "default"]);
+      expect(pkg.engines.node).toBe(JSON.parse(readFileSync(join(copy, "packages/core/package.json"), "utf8")).engines.node);
+      const enos = JSON.parse(readFileSync(join(copy, "packages/enos/package.json"), "utf8"));
+      expect(Object.keys(pkg.scripts).sort()).toEqual(Object.keys(enos.scripts).sort());
+      expect(pkg.scripts.test).toBe(enos.scripts.test);
+      expect(pkg.scripts["lint:spec"]).toBe(`redocly lint ${KEY}@v1 --config ../../redocly.yaml`);
 
-    const root = JSON.parse(readFileSync(join(copy, "package.json"), "utf8"));
-    expect(root.workspaces.indexOf(PKG)).toBe(root.workspaces.indexOf("packages/sdk") - 1);
-    expect(readFileSync(join(copy, "redocly.yaml"), "utf8")).toContain(`  ${KEY}@v1:\n    root: specs/${KEY}.yaml\n`);
-    const client = readFileSync(join(copy, PKG, "src/client.ts"), "utf8");
-    expect(client).toContain("export function createAcmeAlertsClient(");
-    expect(readFileSync(join(copy, PKG, "src/generated/operations.ts"), "utf8")).toMatch(/sendNotification: \{\n\s+id: "sendNotification",\n\s+method: "POST"/);
-    // --no-install: nothing installed, the lockfile untouched.
-    expect(existsSync(join(copy, "node_modules/@signalbridge", KEY))).toBe(false);
-    expect(after["package-lock.json"]).toBe(before["package-lock.json"]);
-  }, SLOW);
+      const root = JSON.parse(readFileSync(join(copy, "package.json"), "utf8"));
+      expect(root.workspaces.indexOf(PKG)).toBe(root.workspaces.indexOf("packages/sdk") - 1);
+      expect(readFileSync(join(copy, "redocly.yaml"), "utf8")).toContain(`  ${KEY}@v1:\n    root: specs/${KEY}.yaml\n`);
+      const client = readFileSync(join(copy, PKG, "src/client.ts"), "utf8");
+      expect(client).toContain("export function createAcmeAlertsClient(");
+      expect(readFileSync(join(copy, PKG, "src/generated/operations.ts"), "utf8")).toMatch(
+        /sendNotification: \{\n\s+id: "sendNotification",\n\s+method: "POST"/,
+      );
+      // --no-install: nothing installed, the lockfile untouched.
+      expect(existsSync(join(copy, "node_modules/@signalbridge", KEY))).toBe(false);
+      expect(after["package-lock.json"]).toBe(before["package-lock.json"]);
+    },
+    SLOW,
+  );
 
-  test("refuses the same key, or its package dir, a second time, writing nothing", () => {
-    const now = snapshot();
-    const again = scaffold(KEY, "--name", NAME, "--no-install");
-    expect(again.status).toBe(2);
-    expect(again.stderr).toMatch(/vendor key "acme-alerts" already exists: VENDORS .* already has key "acme-alerts"; specs\/acme-alerts\.yaml already exists; redocly\.yaml/);
-    const dir = scaffold("acme-two", "--name", "Acme Two", "--package-dir", KEY, "--no-install");
-    expect(dir.status).toBe(2);
-    expect(dir.stderr).toMatch(/package dir "acme-alerts" already exists: packages\/acme-alerts\/ already exists/);
-    expect(snapshot()).toEqual(now);
-  }, SLOW);
+  test(
+    "refuses the same key, or its package dir, a second time, writing nothing",
+    () => {
+      const now = snapshot();
+      const again = scaffold(KEY, "--name", NAME, "--no-install");
+      expect(again.status).toBe(2);
+      expect(again.stderr).toMatch(
+        /vendor key "acme-alerts" already exists: VENDORS .* already has key "acme-alerts"; specs\/acme-alerts\.yaml already exists; redocly\.yaml/,
+      );
+      const dir = scaffold("acme-two", "--name", "Acme Two", "--package-dir", KEY, "--no-install");
+      expect(dir.status).toBe(2);
+      expect(dir.stderr).toMatch(/package dir "acme-alerts" already exists: packages\/acme-alerts\/ already exists/);
+      expect(snapshot()).toEqual(now);
+    },
+    SLOW,
+  );
 
-  test("the new api passes the strict redocly lint, and the lint does check it", () => {
-    const r = expectOk(run(BIN("redocly"), ["lint", `${KEY}@v1`]));
-    expect(r.out).toContain(`validating specs/${KEY}.yaml`);
-    expect(r.out).toMatch(/Your API description is valid/);
-    expect(r.out).not.toMatch(/You have \d+ warnings?/);
-    // Negative control: without its 4XX answers the operation breaks a rule of redocly.yaml.
-    const specPath = join(copy, "specs", `${KEY}.yaml`);
-    const spec = readFileSync(specPath, "utf8");
-    const broken = spec.replace(/\n {8}"401":\n.*\n {8}"4XX":\n.*\n/, "\n");
-    expect(broken).not.toBe(spec);
-    writeFileSync(specPath, broken);
-    try {
-      const bad = run(BIN("redocly"), ["lint", `${KEY}@v1`]);
-      expect(bad.status).not.toBe(0);
-      expect(bad.out).toContain("operation-4xx-response");
-    } finally {
-      writeFileSync(specPath, spec);
-    }
-  }, SLOW);
+  test(
+    "the new api passes the strict redocly lint, and the lint does check it",
+    () => {
+      const r = expectOk(run(BIN("redocly"), ["lint", `${KEY}@v1`]));
+      expect(r.out).toContain(`validating specs/${KEY}.yaml`);
+      expect(r.out).toMatch(/Your API description is valid/);
+      expect(r.out).not.toMatch(/You have \d+ warnings?/);
+      // Negative control: without its 4XX answers the operation breaks a rule of redocly.yaml.
+      const specPath = join(copy, "specs", `${KEY}.yaml`);
+      const spec = readFileSync(specPath, "utf8");
+      const broken = spec.replace(/\n {8}"401":\n.*\n {8}"4XX":\n.*\n/, "\n");
+      expect(broken).not.toBe(spec);
+      writeFileSync(specPath, broken);
+      try {
+        const bad = run(BIN("redocly"), ["lint", `${KEY}@v1`]);
+        expect(bad.status).not.toBe(0);
+        expect(bad.out).toContain("operation-4xx-response");
+      } finally {
+        writeFileSync(specPath, spec);
+      }
+    },
+    SLOW,
+  );
 
-  test("the generator reproduces the generated files exactly", () => {
-    const generated = () => Object.fromEntries(Object.entries(snapshot()).filter(([f]) => f.startsWith(`${PKG}/src/generated/`)));
-    const first = generated();
-    expect(Object.keys(first)).toHaveLength(4);
-    const r = expectOk(run(process.execPath, ["scripts/generate/generate.mjs", KEY]));
-    expect(r.stdout).toContain(`generated ${PKG}/src/generated`);
-    expect(generated()).toEqual(first);
-  }, SLOW);
+  test(
+    "the generator reproduces the generated files exactly",
+    () => {
+      const generated = () => Object.fromEntries(Object.entries(snapshot()).filter(([f]) => f.startsWith(`${PKG}/src/generated/`)));
+      const first = generated();
+      expect(Object.keys(first)).toHaveLength(4);
+      const r = expectOk(run(process.execPath, ["scripts/generate/generate.mjs", KEY]));
+      expect(r.stdout).toContain(`generated ${PKG}/src/generated`);
+      expect(generated()).toEqual(first);
+    },
+    SLOW,
+  );
 
   test("turbo runs lint:spec, generate, build and test of the new package (and of core and testkit it needs)", () => {
     const r = expectOk(
-      run(BIN("turbo"), ["run", "test", `--filter=@signalbridge/${KEY}`, "--cache-dir=.turbo-cache", "--output-logs=errors-only", "--summarize=false"]),
+      run(BIN("turbo"), [
+        "run",
+        "test",
+        `--filter=@signalbridge/${KEY}`,
+        "--cache-dir=.turbo-cache",
+        "--output-logs=errors-only",
+        "--summarize=false",
+      ]),
     );
     expect(r.out).toMatch(/Tasks:\s+6 successful, 6 total/);
-    for (const f of ["index.js", "index.d.ts", "client.js", "generated/operations.js"]) expect(existsSync(join(copy, PKG, "dist", f))).toBe(true);
+    for (const f of ["index.js", "index.d.ts", "client.js", "generated/operations.js"])
+      expect(existsSync(join(copy, PKG, "dist", f))).toBe(true);
     report = JSON.parse(readFileSync(join(copy, PKG, "test-report.json"), "utf8"));
     expect(report.numFailedTests).toBe(0);
     expect(report.numTotalTests).toBe(report.numPassedTests);
@@ -238,18 +296,22 @@ describe(`new-vendor ${KEY}`, () => {
     }
   }, 60_000);
 
-  test("the drift check covers the new vendor", () => {
-    const ok = expectOk(run(process.execPath, ["scripts/check-generated.mjs"]));
-    expect(ok.stdout).toContain("generated code is up to date (4 vendors)");
-    const file = join(copy, PKG, "src", "generated", "operations.ts");
-    const text = readFileSync(file, "utf8");
-    writeFileSync(file, `${text}// edited by hand\n`);
-    try {
-      const drift = run(process.execPath, ["scripts/check-generated.mjs"]);
-      expect(drift.status).toBe(1);
-      expect(drift.stderr).toContain(`${PKG}/src/generated/operations.ts: differs from a fresh generation`);
-    } finally {
-      writeFileSync(file, text);
-    }
-  }, SLOW);
+  test(
+    "the drift check covers the new vendor",
+    () => {
+      const ok = expectOk(run(process.execPath, ["scripts/check-generated.mjs"]));
+      expect(ok.stdout).toContain("generated code is up to date (4 vendors)");
+      const file = join(copy, PKG, "src", "generated", "operations.ts");
+      const text = readFileSync(file, "utf8");
+      writeFileSync(file, `${text}// edited by hand\n`);
+      try {
+        const drift = run(process.execPath, ["scripts/check-generated.mjs"]);
+        expect(drift.status).toBe(1);
+        expect(drift.stderr).toContain(`${PKG}/src/generated/operations.ts: differs from a fresh generation`);
+      } finally {
+        writeFileSync(file, text);
+      }
+    },
+    SLOW,
+  );
 });

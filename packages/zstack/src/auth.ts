@@ -70,11 +70,7 @@ export interface ZStackAuth extends TransportHooks {
   forgetJob(jobUuid: string): void;
 }
 
-export function createZStackAuth(
-  api: Api,
-  options: ZStackAuthOptions | undefined,
-  settings: ZStackAuthSettings = {},
-): ZStackAuth {
+export function createZStackAuth(api: Api, options: ZStackAuthOptions | undefined, settings: ZStackAuthSettings = {}): ZStackAuth {
   requireOption("zstack", "auth", options, "{ accountName, password } | { sessionUuid } | { accessKeyId, accessKeySecret }");
   const o = options as Record<string, unknown>;
   if ("accessKeyId" in o || "accessKeySecret" in o) {
@@ -90,7 +86,9 @@ export function createZStackAuth(
     requireOption("zstack", "auth.accountName", o.accountName);
     if (o.passwordSha512 === undefined) requireOption("zstack", "auth.password", o.password);
     else if (typeof o.passwordSha512 !== "string" || !/^[0-9a-fA-F]{128}$/.test(o.passwordSha512)) {
-      throw new ConfigurationError("zstack: auth.passwordSha512 must be the 128-character hex SHA-512 of the password", { vendor: "zstack" });
+      throw new ConfigurationError("zstack: auth.passwordSha512 must be the 128-character hex SHA-512 of the password", {
+        vendor: "zstack",
+      });
     }
     return accountAuth(api, o as { accountName: string; password?: string; passwordSha512?: string; accountType?: string }, settings);
   }
@@ -172,9 +170,8 @@ function accountAuth(
   }
   let hashed: Promise<string> | undefined;
   const passwordHash = () =>
-    (hashed ??= (account.passwordSha512 !== undefined
-      ? Promise.resolve(account.passwordSha512.toLowerCase())
-      : sha512Hex(account.password!)
+    (hashed ??= (
+      account.passwordSha512 !== undefined ? Promise.resolve(account.passwordSha512.toLowerCase()) : sha512Hex(account.password!)
     ).then((h) => {
       redactor.pin(h);
       redactor.pin(h.toUpperCase());
@@ -195,7 +192,11 @@ function accountAuth(
       const uuid = reply.inventory?.uuid;
       if (typeof uuid !== "string" || uuid === "") {
         throw new ResponseShapeError("zstack LogInByAccount: the answer has no inventory.uuid (the session id)", {
-          vendor: "zstack", operation: "LogInByAccount", status: 200, body: reply, redactor,
+          vendor: "zstack",
+          operation: "LogInByAccount",
+          status: 200,
+          body: reply,
+          redactor,
         });
       }
       // The current session is never evicted; the one it replaces ages out with other superseded ones.
@@ -255,7 +256,14 @@ function offsetMs(timeZone: string, instant: number): number {
   let fmt = offsetFormats.get(timeZone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
     });
     offsetFormats.set(timeZone, fmt);
   }
@@ -265,7 +273,16 @@ function offsetMs(timeZone: string, instant: number): number {
 }
 
 /** Zones whose Java short name is "CST" (China Standard Time), as the vendor's SDKs send it. */
-const CHINA_ZONES = new Set(["Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "Asia/Urumqi", "PRC", "Asia/Taipei", "Asia/Macau"]);
+const CHINA_ZONES = new Set([
+  "Asia/Shanghai",
+  "Asia/Chongqing",
+  "Asia/Chungking",
+  "Asia/Harbin",
+  "Asia/Urumqi",
+  "PRC",
+  "Asia/Taipei",
+  "Asia/Macau",
+]);
 
 /**
  * A formatter for the AccessKey `Date` header, `EEE, dd MMM yyyy HH:mm:ss z` in the server's
@@ -275,8 +292,15 @@ export function createDateHeaderFormatter(timeZone = "Asia/Shanghai", abbreviati
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone, weekday: "short", day: "2-digit", month: "short", year: "numeric",
-      hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+      timeZone,
+      weekday: "short",
+      day: "2-digit",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
     });
   } catch {
     throw new ConfigurationError(`zstack: timeZone "${timeZone}" is not an IANA time zone known to this runtime`, { vendor: "zstack" });
@@ -288,7 +312,10 @@ export function createDateHeaderFormatter(timeZone = "Asia/Shanghai", abbreviati
     if (!zone) {
       const minutes = Math.round(offsetMs(timeZone, instant) / 60_000);
       const abs = Math.abs(minutes);
-      zone = minutes === 0 ? "GMT" : `GMT${minutes < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+      zone =
+        minutes === 0
+          ? "GMT"
+          : `GMT${minutes < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
     }
     return `${p.weekday}, ${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute}:${p.second} ${zone}`;
   };

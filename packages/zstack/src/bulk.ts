@@ -84,7 +84,11 @@ export async function addAtPersonsInBulk(
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       throw new ValidationError(
-        error.violations.map((v) => ({ ...v, path: v.path.replace(/^body\.params\.|^body\./, `inputs[${i}].`), message: v.message.replace(/^body\.params\.|^body\./, `inputs[${i}].`) })),
+        error.violations.map((v) => ({
+          ...v,
+          path: v.path.replace(/^body\.params\.|^body\./, `inputs[${i}].`),
+          message: v.message.replace(/^body\.params\.|^body\./, `inputs[${i}].`),
+        })),
         context,
       );
     }

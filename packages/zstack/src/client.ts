@@ -123,21 +123,38 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
     const inventory = (result as { inventory?: unknown } | undefined)?.inventory;
     if (typeof inventory !== "object" || inventory === null || Array.isArray(inventory)) {
       throw new ResponseShapeError(`zstack ${operationId}: the job result has no inventory`, {
-        vendor: "zstack", operation: operationId, status: 200, body: result, redactor: api.redactor,
+        vendor: "zstack",
+        operation: operationId,
+        status: 200,
+        body: result,
+        redactor: api.redactor,
       });
     }
     return inventory as SNSDingTalkAtPersonInventory;
   }
 
-  const query = (operationId: "QuerySNSDingTalkAtPerson" | "QuerySNSDingTalkAtPersonByUuid", q: QueryDingTalkAtPersonsInput, uuid: string | undefined, call: ZStackCallOptions) => {
+  const query = (
+    operationId: "QuerySNSDingTalkAtPerson" | "QuerySNSDingTalkAtPersonByUuid",
+    q: QueryDingTalkAtPersonsInput,
+    uuid: string | undefined,
+    call: ZStackCallOptions,
+  ) => {
     const params = definedOnly(q);
     const input: RequestInput = uuid === undefined ? { query: params } : { path: { uuid }, query: params };
     return api
-      .invoke<Schemas["QuerySNSDingTalkAtPersonReply"]>(operationId, input, (init) =>
-        uuid === undefined
-          ? api.raw.GET(AT_PERSONS, { params: { query: params }, querySerializer: serializeQuery, ...init })
-          : api.raw.GET("/v1/sns/application-endpoints/ding-talk/at-persons/{uuid}", { params: { path: { uuid }, query: params }, querySerializer: serializeQuery, ...init }),
-      call)
+      .invoke<Schemas["QuerySNSDingTalkAtPersonReply"]>(
+        operationId,
+        input,
+        (init) =>
+          uuid === undefined
+            ? api.raw.GET(AT_PERSONS, { params: { query: params }, querySerializer: serializeQuery, ...init })
+            : api.raw.GET("/v1/sns/application-endpoints/ding-talk/at-persons/{uuid}", {
+                params: { path: { uuid }, query: params },
+                querySerializer: serializeQuery,
+                ...init,
+              }),
+        call,
+      )
       .then((reply): QueryDingTalkAtPersonsResult => ({ ...reply, inventories: reply.inventories ?? [] }));
   };
 
@@ -176,7 +193,11 @@ export function createZStackClient(options: ZStackClientOptions): ZStackClient {
         "UpdateAtPersonOfAtDingTalkEndpoint",
         (job) => ({ path: { uuid }, header: { "X-Job-UUID": job }, body }),
         (job, init) =>
-          api.raw.PUT("/v1/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions", { params: { path: { uuid }, header: { "X-Job-UUID": job } }, body, ...init }),
+          api.raw.PUT("/v1/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions", {
+            params: { path: { uuid }, header: { "X-Job-UUID": job } },
+            body,
+            ...init,
+          }),
         call,
       );
       return inventoryOf("UpdateAtPersonOfAtDingTalkEndpoint", result);

@@ -156,7 +156,8 @@ export function zstackErrorFromResponse(exchange: Exchange, origin: ErrorOrigin 
   }
   // Plain text (ZStack's 4xx and 500 answers), an HTML page from a proxy, or an empty body.
   // Scrubbed before it is shortened: a cut must not split a secret and leave half of it.
-  const text = exchange.text.trim() === "" ? `empty HTTP ${exchange.status} answer` : describeText(exchange.redactor.scrubText(exchange.text));
+  const text =
+    exchange.text.trim() === "" ? `empty HTTP ${exchange.status} answer` : describeText(exchange.redactor.scrubText(exchange.text));
   const message = origin.jobUuid === undefined ? withContextPathHint(exchange.status, exchange.text, text) : text;
   const init: ZStackErrorInit = { ...base, code: undefined, message };
   return exchange.status === 403 ? new ZStackAuthenticationError(init) : new ZStackApiError(init);
@@ -164,9 +165,7 @@ export function zstackErrorFromResponse(exchange: Exchange, origin: ErrorOrigin 
 
 /** True when the error (or its cause chain) is ID.1001: the session was invalid or expired. */
 export function isSessionRejected(error: unknown): boolean {
-  return (
-    (error instanceof ZStackAuthenticationError || error instanceof ZStackApiError) && error.hasCode("ID.1001")
-  );
+  return (error instanceof ZStackAuthenticationError || error instanceof ZStackApiError) && error.hasCode("ID.1001");
 }
 
 export const zstackErrors: VendorErrors = {

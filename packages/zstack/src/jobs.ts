@@ -48,10 +48,14 @@ const MIN_POLL_INTERVAL_MS = 5;
 /** Polling options as the client can honour them, or a ConfigurationError naming the bad one. */
 export function checkPoll(poll: Required<ZStackPollOptions>, where: string): Required<ZStackPollOptions> {
   const bad = (name: string, rule: string) =>
-    new ConfigurationError(`zstack: ${where}.${name} must be ${rule} (got ${String(poll[name as keyof ZStackPollOptions])})`, { vendor: "zstack" });
+    new ConfigurationError(`zstack: ${where}.${name} must be ${rule} (got ${String(poll[name as keyof ZStackPollOptions])})`, {
+      vendor: "zstack",
+    });
   const whole = (v: number) => Number.isInteger(v) && v <= MAX_TIMEOUT_MS;
-  if (!whole(poll.initialIntervalMs) || poll.initialIntervalMs < MIN_POLL_INTERVAL_MS) throw bad("initialIntervalMs", `a whole number of ms from ${MIN_POLL_INTERVAL_MS} to ${MAX_TIMEOUT_MS}`);
-  if (!whole(poll.maxIntervalMs) || poll.maxIntervalMs < poll.initialIntervalMs) throw bad("maxIntervalMs", `a whole number of ms, at least initialIntervalMs (${poll.initialIntervalMs})`);
+  if (!whole(poll.initialIntervalMs) || poll.initialIntervalMs < MIN_POLL_INTERVAL_MS)
+    throw bad("initialIntervalMs", `a whole number of ms from ${MIN_POLL_INTERVAL_MS} to ${MAX_TIMEOUT_MS}`);
+  if (!whole(poll.maxIntervalMs) || poll.maxIntervalMs < poll.initialIntervalMs)
+    throw bad("maxIntervalMs", `a whole number of ms, at least initialIntervalMs (${poll.initialIntervalMs})`);
   if (!whole(poll.maxPollMs) || poll.maxPollMs < 1) throw bad("maxPollMs", `a whole number of ms from 1 to ${MAX_TIMEOUT_MS}`);
   return poll;
 }
@@ -88,7 +92,7 @@ export type SubmitJob = (jobUuid: string, init: SendInit) => Promise<{ data?: un
 
 /** The job runner of one client: `runJob` submits an async call and returns its job's result. */
 export function createJobRunner(api: ApiClient<paths, typeof operations>, auth: () => ZStackAuth, options: ZStackPollOptions | undefined) {
-    const clientPoll = checkPoll({ ...DEFAULT_POLL, ...definedOnly(options ?? {}) }, "poll");
+  const clientPoll = checkPoll({ ...DEFAULT_POLL, ...definedOnly(options ?? {}) }, "poll");
 
   /**
    * Poll `GET /v1/api-jobs/{uuid}` on the configured base URL until the job is done, within the
@@ -98,12 +102,20 @@ export function createJobRunner(api: ApiClient<paths, typeof operations>, auth: 
     const poll = call.poll ? checkPoll({ ...clientPoll, ...definedOnly(call.poll) }, "call.poll") : clientPoll;
     const started = Date.now();
     const pollEnd = Math.min(call.deadline, started + poll.maxPollMs);
-    const pollCall: CallOptions & { deadline: number } = definedOnly({ timeoutMs: call.timeoutMs, retry: call.retry, signal: call.signal, deadline: call.deadline });
+    const pollCall: CallOptions & { deadline: number } = definedOnly({
+      timeoutMs: call.timeoutMs,
+      retry: call.retry,
+      signal: call.signal,
+      deadline: call.deadline,
+    });
     let interval = poll.initialIntervalMs;
     for (;;) {
-      const exchange = await api.exchange("getApiJobResult", { path: { uuid: jobUuid } }, (init) =>
-        api.raw.GET("/v1/api-jobs/{uuid}", { params: { path: { uuid: jobUuid } }, ...init }),
-      pollCall);
+      const exchange = await api.exchange(
+        "getApiJobResult",
+        { path: { uuid: jobUuid } },
+        (init) => api.raw.GET("/v1/api-jobs/{uuid}", { params: { path: { uuid: jobUuid } }, ...init }),
+        pollCall,
+      );
       if (exchange.status === 200) return api.accept(exchange);
       if (exchange.status === 202) {
         if (Date.now() + interval >= pollEnd) {
@@ -120,9 +132,16 @@ export function createJobRunner(api: ApiClient<paths, typeof operations>, auth: 
       }
       if (exchange.status === 404) {
         throw new ZStackApiError({
-          vendor: "zstack", operation: operationId, status: 404, code: undefined, jobUuid,
+          vendor: "zstack",
+          operation: operationId,
+          status: 404,
+          code: undefined,
+          jobUuid,
           message: `job ${jobUuid} is unknown or its result has expired (the server keeps results for 3 h by default); whether the call took effect is unknown`,
-          body: exchange.body, requestId: exchange.requestId, attempts: exchange.attempts, redactor: exchange.redactor,
+          body: exchange.body,
+          requestId: exchange.requestId,
+          attempts: exchange.attempts,
+          redactor: exchange.redactor,
         });
       }
       throw zstackErrorFromResponse(exchange, { operation: operationId, jobUuid });
@@ -154,14 +173,21 @@ export function createJobRunner(api: ApiClient<paths, typeof operations>, auth: 
         } else if (!(exchange.status === 400 && /Duplicate job uuid/i.test(exchange.text))) {
           if (!exchange.ok) throw api.errorOf(exchange);
           throw new ResponseShapeError(`zstack ${operationId}: expected HTTP 202 (async job accepted), got ${exchange.status}`, {
-            vendor: "zstack", operation: operationId, status: exchange.status, body: exchange.body, attempts: exchange.attempts,
+            vendor: "zstack",
+            operation: operationId,
+            status: exchange.status,
+            body: exchange.body,
+            attempts: exchange.attempts,
             redactor: exchange.redactor,
           });
         }
         return await waitForJob(operationId, pollUuid, call);
       } catch (error) {
         if (submits === 1 && isSessionRejected(error) && (await auth().renewForJob(jobUuid))) {
-          api.logger.log("info", `zstack ${operationId}: session rejected (ID.1001) before the job ran; logging in again and re-submitting once`);
+          api.logger.log(
+            "info",
+            `zstack ${operationId}: session rejected (ID.1001) before the job ran; logging in again and re-submitting once`,
+          );
           continue;
         }
         throw error;

@@ -19,7 +19,11 @@ describe("password digest", () => {
     server = await startTestServer((req) =>
       req.pathname.endsWith("/login") ? { body: { inventory: { uuid: "s-vector-0001" } } } : { body: { inventories: [] } },
     );
-    const zs = createZStackClient({ baseUrl: `${server.url}/zstack`, auth: { accountName: "admin", password: "password" }, logger: silent });
+    const zs = createZStackClient({
+      baseUrl: `${server.url}/zstack`,
+      auth: { accountName: "admin", password: "password" },
+      logger: silent,
+    });
     await zs.queryDingTalkAtPersons();
     expect(server.requests[0]!.json().logInByAccount.password).toBe(SHA512_PASSWORD);
   });
@@ -28,7 +32,11 @@ describe("password digest", () => {
     server = await startTestServer((req) =>
       req.pathname.endsWith("/login") ? { body: { inventory: { uuid: "s-vector-0002" } } } : { body: { inventories: [] } },
     );
-    const zs = createZStackClient({ baseUrl: `${server.url}/zstack`, auth: { accountName: "admin", password: "密码-Pässwort" }, logger: silent });
+    const zs = createZStackClient({
+      baseUrl: `${server.url}/zstack`,
+      auth: { accountName: "admin", password: "密码-Pässwort" },
+      logger: silent,
+    });
     await zs.queryDingTalkAtPersons();
     expect(server.requests[0]!.json().logInByAccount.password).toBe(sha512("密码-Pässwort"));
   });
@@ -39,7 +47,9 @@ describe("session lifetime", () => {
     expect(sessionLifetimeMs({ createDate: "Dec 25, 2023 2:07:43 PM", expiredDate: "Dec 25, 2023 4:07:43 PM" })).toBe(7_200_000);
     expect(sessionLifetimeMs({ createDate: "Dec 31, 2023 11:30:00 PM", expiredDate: "Jan 1, 2024 1:30:00 AM" })).toBe(7_200_000);
     // a newer JDK's format: comma after the year, narrow no-break space before PM
-    expect(sessionLifetimeMs({ createDate: "Dec 25, 2023, 2:07:43\u202fPM", expiredDate: "Dec 25, 2023, 2:37:43\u202fPM" })).toBe(1_800_000);
+    expect(sessionLifetimeMs({ createDate: "Dec 25, 2023, 2:07:43\u202fPM", expiredDate: "Dec 25, 2023, 2:37:43\u202fPM" })).toBe(
+      1_800_000,
+    );
   });
 
   it("falls back to the server default 7200 s when the dates are missing or unreadable", () => {
@@ -51,10 +61,18 @@ describe("session lifetime", () => {
     let n = 0;
     server = await startTestServer((req) =>
       req.pathname.endsWith("/login")
-        ? { body: { inventory: { uuid: `s-short-000${++n}`, createDate: "Dec 25, 2023 2:07:43 PM", expiredDate: "Dec 25, 2023 2:08:13 PM" } } }
+        ? {
+            body: {
+              inventory: { uuid: `s-short-000${++n}`, createDate: "Dec 25, 2023 2:07:43 PM", expiredDate: "Dec 25, 2023 2:08:13 PM" },
+            },
+          }
         : { body: { inventories: [] } },
     );
-    const zs = createZStackClient({ baseUrl: `${server.url}/zstack`, auth: { accountName: "admin", password: "pw-short" }, logger: silent });
+    const zs = createZStackClient({
+      baseUrl: `${server.url}/zstack`,
+      auth: { accountName: "admin", password: "pw-short" },
+      logger: silent,
+    });
     await zs.queryDingTalkAtPersons();
     await zs.queryDingTalkAtPersons();
     const auths = server.requests.filter((r) => !r.pathname.endsWith("/login")).map((r) => r.headers.authorization);
@@ -85,14 +103,20 @@ describe("AccessKey signature", () => {
 
   it("signs METHOD\\nDate\\nURI with the path decoded, without context path and query", () => {
     expect(
-      accessKeyStringToSign("delete", "Mon, 25 Dec 2023 14:07:43 CST", "http://mn:8080/zstack/v1/sns/application-endpoints/ding-talk/e1/at-persons/%2B86-18988887777?deleteMode=Enforcing", "/zstack"),
+      accessKeyStringToSign(
+        "delete",
+        "Mon, 25 Dec 2023 14:07:43 CST",
+        "http://mn:8080/zstack/v1/sns/application-endpoints/ding-talk/e1/at-persons/%2B86-18988887777?deleteMode=Enforcing",
+        "/zstack",
+      ),
     ).toBe("DELETE\nMon, 25 Dec 2023 14:07:43 CST\n/v1/sns/application-endpoints/ding-talk/e1/at-persons/+86-18988887777");
   });
 
   it("every authenticated call carries Authorization: ZStack id:HMAC-SHA1 and a Date within a second of now in server time", async () => {
     server = await startTestServer((req) => {
       if (req.pathname.startsWith("/zstack/v1/api-jobs/")) return { body: {} };
-      if (req.method === "DELETE") return { status: 202, body: { location: `http://10.0.0.1:8080/zstack/v1/api-jobs/${req.headers["x-job-uuid"]}` } };
+      if (req.method === "DELETE")
+        return { status: 202, body: { location: `http://10.0.0.1:8080/zstack/v1/api-jobs/${req.headers["x-job-uuid"]}` } };
       return { body: { inventories: [] } };
     });
     const zs = createZStackClient({

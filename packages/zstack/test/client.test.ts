@@ -63,14 +63,21 @@ describe("login and session", () => {
 
   it("accepts a pre-hashed password and an accountType", async () => {
     fake = await fakeZStack();
-    const zs = client(fake.server.url, { auth: { accountName: ACCOUNT, passwordSha512: PASSWORD_SHA512.toUpperCase(), accountType: "ZStack" } });
+    const zs = client(fake.server.url, {
+      auth: { accountName: ACCOUNT, passwordSha512: PASSWORD_SHA512.toUpperCase(), accountType: "ZStack" },
+    });
     await zs.queryDingTalkAtPersons();
-    expect(fake.logins()[0]!.json()).toEqual({ logInByAccount: { accountName: ACCOUNT, password: PASSWORD_SHA512, accountType: "ZStack" } });
+    expect(fake.logins()[0]!.json()).toEqual({
+      logInByAccount: { accountName: ACCOUNT, password: PASSWORD_SHA512, accountType: "ZStack" },
+    });
   });
 
   it("a wrong password is an AuthenticationError with ID.1000 (also when wrapped in a cause)", async () => {
     fake = await fakeZStack({
-      login: () => ({ status: 503, body: vendorError("SYS.1006", "login failed", { code: "ID.1000", details: "wrong account name or password" }) }),
+      login: () => ({
+        status: 503,
+        body: vendorError("SYS.1006", "login failed", { code: "ID.1000", details: "wrong account name or password" }),
+      }),
     });
     const zs = client(fake.server.url);
     const err = await zs.queryDingTalkAtPersons().catch((e) => e);
@@ -121,7 +128,12 @@ describe("login and session", () => {
 
   it("validateSession and logOut address the session in the path, without Authorization", async () => {
     fake = await fakeZStack({
-      other: (req) => (req.pathname.endsWith("/valid") ? { body: { valid: true } } : req.method === "DELETE" ? { body: {} } : { body: { inventories: [] } }),
+      other: (req) =>
+        req.pathname.endsWith("/valid")
+          ? { body: { valid: true } }
+          : req.method === "DELETE"
+            ? { body: {} }
+            : { body: { inventories: [] } },
     });
     const zs = client(fake.server.url);
     expect(await zs.validateSession()).toBe(false); // no session yet
@@ -198,7 +210,8 @@ describe("addDingTalkAtPerson on the wire", () => {
 
   it("ID.1001 at poll time means the submit never ran: log in again and re-submit once, with a new X-Job-UUID", async () => {
     fake = await fakeZStack({
-      job: (_req, n) => (n === 0 ? [{ status: 503, body: vendorError("ID.1001", "Session expired") }] : [{ body: { inventory: inventory() } }]),
+      job: (_req, n) =>
+        n === 0 ? [{ status: 503, body: vendorError("ID.1001", "Session expired") }] : [{ body: { inventory: inventory() } }],
     });
     const zs = client(fake.server.url);
     await expect(zs.addDingTalkAtPerson({ phoneNumber: "+86-18988887777", endpointUuid: ENDPOINT })).resolves.toEqual(inventory());
@@ -235,7 +248,10 @@ describe("addDingTalkAtPerson on the wire", () => {
     fake = await fakeZStack({ job: () => [{ status: 202, body: {} }] });
     const zs = client(fake.server.url);
     const err = await zs
-      .addDingTalkAtPerson({ phoneNumber: "+86-18988887777", endpointUuid: ENDPOINT }, { poll: { maxPollMs: 200, initialIntervalMs: 10, maxIntervalMs: 10 } })
+      .addDingTalkAtPerson(
+        { phoneNumber: "+86-18988887777", endpointUuid: ENDPOINT },
+        { poll: { maxPollMs: 200, initialIntervalMs: 10, maxIntervalMs: 10 } },
+      )
       .catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.mayHaveReachedServer).toBe(true);
@@ -256,7 +272,9 @@ describe("addDingTalkAtPerson on the wire", () => {
   it("a job result without inventory, or a 202 without location, is a ResponseShapeError", async () => {
     fake = await fakeZStack({ job: () => [{ body: {} }] });
     let zs = client(fake.server.url);
-    await expect(zs.addDingTalkAtPerson({ phoneNumber: "+86-18988887777", endpointUuid: ENDPOINT })).rejects.toBeInstanceOf(ResponseShapeError);
+    await expect(zs.addDingTalkAtPerson({ phoneNumber: "+86-18988887777", endpointUuid: ENDPOINT })).rejects.toBeInstanceOf(
+      ResponseShapeError,
+    );
     await fake.server.close();
 
     fake = await fakeZStack({ submit: () => ({ status: 202, body: { apiTimeout: 1000 } }) });
@@ -269,7 +287,9 @@ describe("addDingTalkAtPerson on the wire", () => {
   it("a submit answered 200 instead of 202 is a ResponseShapeError", async () => {
     fake = await fakeZStack({ submit: () => ({ status: 200, body: { inventory: inventory() } }) });
     const zs = client(fake.server.url);
-    await expect(zs.addDingTalkAtPerson({ phoneNumber: "+86-18988887777", endpointUuid: ENDPOINT })).rejects.toBeInstanceOf(ResponseShapeError);
+    await expect(zs.addDingTalkAtPerson({ phoneNumber: "+86-18988887777", endpointUuid: ENDPOINT })).rejects.toBeInstanceOf(
+      ResponseShapeError,
+    );
   });
 
   it("is never re-sent after it may have reached the server (connection dropped)", async () => {
@@ -302,7 +322,11 @@ describe("validation: nothing reaches the server", () => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(ValidationError);
     const rules = err.violations.map((v: { path: string; rule: string }) => `${v.path} ${v.rule}`).sort();
-    expect(rules).toEqual(["body.params.endpointUuid required", "body.params.remark maxLength", "body.params.tagUuid additionalProperties"]);
+    expect(rules).toEqual([
+      "body.params.endpointUuid required",
+      "body.params.remark maxLength",
+      "body.params.tagUuid additionalProperties",
+    ]);
     expect(fake.server.requests).toHaveLength(0);
   });
 
@@ -310,14 +334,23 @@ describe("validation: nothing reaches the server", () => {
     fake = await fakeZStack();
     const zs = client(fake.server.url);
     await zs.updateDingTalkAtPerson("af3c83c835234d11b1afe022e85d67ec", { endpointUuid: ENDPOINT, phoneNumber: "" });
-    const err = await zs.updateDingTalkAtPerson("af3c83c835234d11b1afe022e85d67ec", { endpointUuid: ENDPOINT, phoneNumber: "18988887777" }).catch((e) => e);
+    const err = await zs
+      .updateDingTalkAtPerson("af3c83c835234d11b1afe022e85d67ec", { endpointUuid: ENDPOINT, phoneNumber: "18988887777" })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.violations[0].path).toBe("body.updateAtPersonOfAtDingTalkEndpoint.phoneNumber");
     expect(fake.submits()).toHaveLength(1);
   });
 
   it("can be switched off (validate: false) to let the server judge", async () => {
-    fake = await fakeZStack({ job: () => [{ status: 503, body: vendorError("SYS.1007", "invalid phone number[18988887777], the DingDing phone number is like +86-12388889999") }] });
+    fake = await fakeZStack({
+      job: () => [
+        {
+          status: 503,
+          body: vendorError("SYS.1007", "invalid phone number[18988887777], the DingDing phone number is like +86-12388889999"),
+        },
+      ],
+    });
     const zs = client(fake.server.url, { validate: false });
     const err = await zs.addDingTalkAtPerson({ phoneNumber: "18988887777", endpointUuid: ENDPOINT }).catch((e) => e);
     expect(err).toBeInstanceOf(ZStackApiError);
@@ -360,7 +393,10 @@ describe("queryDingTalkAtPersons / getDingTalkAtPerson", () => {
     const zs = client(fake.server.url);
     expect(await zs.getDingTalkAtPerson("af3c83c835234d11b1afe022e85d67ec")).toEqual(inventory());
     expect(await zs.getDingTalkAtPerson("00000000000000000000000000000000")).toBeUndefined();
-    expect(fake.others().map((r) => r.rawPath)).toEqual([`${AT}/af3c83c835234d11b1afe022e85d67ec`, `${AT}/00000000000000000000000000000000`]);
+    expect(fake.others().map((r) => r.rawPath)).toEqual([
+      `${AT}/af3c83c835234d11b1afe022e85d67ec`,
+      `${AT}/00000000000000000000000000000000`,
+    ]);
   });
 
   it("a 503 SYS.1007 is final: not retried although the GET is idempotent", async () => {
@@ -374,7 +410,9 @@ describe("queryDingTalkAtPersons / getDingTalkAtPerson", () => {
   });
 
   it("a plain 500 on a query is retried (idempotent), then answers", async () => {
-    fake = await fakeZStack({ other: (_r, n) => (n === 0 ? { status: 500, body: "java.lang.NullPointerException" } : { body: { inventories: [] } }) });
+    fake = await fakeZStack({
+      other: (_r, n) => (n === 0 ? { status: 500, body: "java.lang.NullPointerException" } : { body: { inventories: [] } }),
+    });
     const zs = client(fake.server.url, { retry: { initialDelayMs: 1, maxDelayMs: 2 } });
     await expect(zs.queryDingTalkAtPersons()).resolves.toEqual({ inventories: [] });
     expect(fake.others()).toHaveLength(2);
@@ -391,7 +429,11 @@ describe("updateDingTalkAtPerson / removeDingTalkAtPerson on the wire", () => {
   it("PUTs the action body keyed updateAtPersonOfAtDingTalkEndpoint and returns the updated inventory", async () => {
     fake = await fakeZStack({ job: () => [{ body: { inventory: inventory({ remark: "" }) } }] });
     const zs = client(fake.server.url);
-    const updated = await zs.updateDingTalkAtPerson("af3c83c835234d11b1afe022e85d67ec", { endpointUuid: ENDPOINT, remark: "", systemTags: ["k::v"] });
+    const updated = await zs.updateDingTalkAtPerson("af3c83c835234d11b1afe022e85d67ec", {
+      endpointUuid: ENDPOINT,
+      remark: "",
+      systemTags: ["k::v"],
+    });
     expect(updated.remark).toBe("");
     const [put] = fake.submits();
     expect(put!.method).toBe("PUT");
@@ -404,7 +446,12 @@ describe("updateDingTalkAtPerson / removeDingTalkAtPerson on the wire", () => {
     fake = await fakeZStack({ job: () => [{ status: 202, body: {} }, { body: {} }] });
     const zs = client(fake.server.url);
     await expect(
-      zs.removeDingTalkAtPerson({ endpointUuid: ENDPOINT, phoneNumber: "+86-18988887777", deleteMode: "Enforcing", systemTags: ["a::1", "b::2"] }),
+      zs.removeDingTalkAtPerson({
+        endpointUuid: ENDPOINT,
+        phoneNumber: "+86-18988887777",
+        deleteMode: "Enforcing",
+        systemTags: ["a::1", "b::2"],
+      }),
     ).resolves.toBeUndefined();
     const [del] = fake.submits();
     expect(del!.method).toBe("DELETE");
@@ -456,7 +503,11 @@ describe("vendor errors", () => {
   });
 
   it("an HTML error page from a proxy is a ZStackApiError without code", async () => {
-    extra = await startTestServer(() => ({ status: 502, headers: { "content-type": "text/html" }, body: "<html><body>Bad Gateway</body></html>" }));
+    extra = await startTestServer(() => ({
+      status: 502,
+      headers: { "content-type": "text/html" },
+      body: "<html><body>Bad Gateway</body></html>",
+    }));
     const zs = client(extra.url, { auth: { sessionUuid: "given-session-0001" }, retry: false });
     const err = await zs.queryDingTalkAtPersons().catch((e) => e);
     expect(err).toBeInstanceOf(ZStackApiError);
@@ -466,7 +517,11 @@ describe("vendor errors", () => {
   });
 
   it("a 503 error with a cause chain exposes every code and the root cause in the message", async () => {
-    const body = vendorError("SYS.1006", "operation failed", { code: "SYS.1000", details: "outer", cause: { code: "HOST.1001", details: "host is disconnected" } });
+    const body = vendorError("SYS.1006", "operation failed", {
+      code: "SYS.1000",
+      details: "outer",
+      cause: { code: "HOST.1001", details: "host is disconnected" },
+    });
     extra = await startTestServer(() => ({ status: 503, body }));
     const zs = client(extra.url, { auth: { sessionUuid: "given-session-0001" } });
     const err = await zs.queryDingTalkAtPersons().catch((e) => e);
@@ -505,7 +560,9 @@ describe("construction", () => {
     expect(() => createZStackClient({ ...base, auth: { sessionUuid: "" } })).toThrow(/auth\.sessionUuid is required/);
     expect(() => createZStackClient({ ...base, auth: { accountName: "a", passwordSha512: "abc" } })).toThrow(/passwordSha512/);
     expect(() => createZStackClient({ ...base, auth: { token: "x" } } as never)).toThrow(ConfigurationError);
-    expect(() => createZStackClient({ ...base, auth: { accessKeyId: "i", accessKeySecret: "s" }, timeZone: "Mars/Olympus" })).toThrow(/timeZone/);
+    expect(() => createZStackClient({ ...base, auth: { accessKeyId: "i", accessKeySecret: "s" }, timeZone: "Mars/Olympus" })).toThrow(
+      /timeZone/,
+    );
   });
 
   it("refuses plain http to a non-loopback host unless allowInsecureHttp (the shared table)", () => {

@@ -5,7 +5,8 @@ import { ZStackApiError } from "../src/index.js";
 import { client, fakeZStack, type FakeZStack } from "./support.js";
 
 /** A management node's servlet container: the API lives under /zstack, anything else is its own 404 page. */
-const TOMCAT_404 = "<!doctype html><html><head><title>HTTP Status 404 – Not Found</title></head><body><h1>HTTP Status 404 – Not Found</h1></body></html>";
+const TOMCAT_404 =
+  "<!doctype html><html><head><title>HTTP Status 404 – Not Found</title></head><body><h1>HTTP Status 404 – Not Found</h1></body></html>";
 
 let server: TestServer | undefined;
 let fake: FakeZStack | undefined;
@@ -29,7 +30,9 @@ describe("a base URL without the /zstack context path", () => {
 
   it("ZStack's own 'no api mapping' 404 (the context path is right) carries no such hint", async () => {
     fake = await fakeZStack({ other: (req) => ({ status: 404, body: `no api mapping to ${req.pathname.replace(/^\/zstack/, "")}` }) });
-    const err = (await client(fake.server.url).queryDingTalkAtPersons().catch((e: unknown) => e)) as ZStackApiError;
+    const err = (await client(fake.server.url)
+      .queryDingTalkAtPersons()
+      .catch((e: unknown) => e)) as ZStackApiError;
     expect(err.status).toBe(404);
     expect(err.message).toContain("no api mapping to /v1/sns/application-endpoints/ding-talk/at-persons");
     expect(err.message).not.toContain("context path");

@@ -8,11 +8,27 @@ import { operations } from "../src/generated/operations.js";
 
 const spec = parse(readFileSync(fileURLToPath(new URL("../../../specs/zstack.yaml", import.meta.url)), "utf8"));
 const resolve = (node: any): any =>
-  node?.$ref ? resolve(node.$ref.slice(2).split("/").reduce((n: any, k: string) => n[k], spec)) : node;
+  node?.$ref
+    ? resolve(
+        node.$ref
+          .slice(2)
+          .split("/")
+          .reduce((n: any, k: string) => n[k], spec),
+      )
+    : node;
 
 type OpId = keyof typeof operations;
 type Example = { summary?: string; value: unknown; "x-invalid-on-server"?: string };
-interface Case { op: OpId; where: "request" | "response" | "parameter"; name: string; example: Example; status?: string; media?: string; param?: any; seedOnly?: boolean }
+interface Case {
+  op: OpId;
+  where: "request" | "response" | "parameter";
+  name: string;
+  example: Example;
+  status?: string;
+  media?: string;
+  param?: any;
+  seedOnly?: boolean;
+}
 
 const cases: Case[] = [];
 const paramsOf: Record<string, any[]> = {};
@@ -22,16 +38,20 @@ for (const item of Object.values<any>(spec.paths)) {
     const params = (op.parameters ?? []).map(resolve);
     paramsOf[id] = params;
     for (const p of params) {
-      for (const [name, ex] of Object.entries<Example>(p.examples ?? {})) cases.push({ op: id, where: "parameter", name, example: ex, param: p });
+      for (const [name, ex] of Object.entries<Example>(p.examples ?? {}))
+        cases.push({ op: id, where: "parameter", name, example: ex, param: p });
       if (p.example !== undefined) cases.push({ op: id, where: "parameter", name: "example", example: { value: p.example }, param: p });
     }
     const media = resolve(op.requestBody)?.content?.["application/json"];
     for (const [name, ex] of Object.entries<Example>(media?.examples ?? {})) cases.push({ op: id, where: "request", name, example: ex });
-    for (const [name, ex] of Object.entries<Example>(media?.["x-seed-examples"] ?? {})) cases.push({ op: id, where: "request", name, example: ex, seedOnly: true });
+    for (const [name, ex] of Object.entries<Example>(media?.["x-seed-examples"] ?? {}))
+      cases.push({ op: id, where: "request", name, example: ex, seedOnly: true });
     for (const [status, resp0] of Object.entries<any>(op.responses)) {
       for (const [type, m] of Object.entries<any>(resolve(resp0)?.content ?? {})) {
-        for (const [name, ex] of Object.entries<Example>(m.examples ?? {})) cases.push({ op: id, where: "response", status, media: type, name, example: ex });
-        for (const [name, ex] of Object.entries<Example>(m["x-seed-examples"] ?? {})) cases.push({ op: id, where: "response", status, media: type, name, example: ex, seedOnly: true });
+        for (const [name, ex] of Object.entries<Example>(m.examples ?? {}))
+          cases.push({ op: id, where: "response", status, media: type, name, example: ex });
+        for (const [name, ex] of Object.entries<Example>(m["x-seed-examples"] ?? {}))
+          cases.push({ op: id, where: "response", status, media: type, name, example: ex, seedOnly: true });
       }
     }
   }
@@ -52,7 +72,18 @@ function requestOf(op: OpId, extra: Partial<RequestInput> = {}): RequestInput {
 }
 
 const exchangeOf = (op: OpId, status: number, body: unknown, isJson: boolean) =>
-  ({ operation: operations[op], status, ok: status < 300, body, isJson, text: isJson ? JSON.stringify(body) : String(body), headers: new Headers(), requestId: undefined, attempts: 1, redactor: new Redactor({ owner: "zstack" }) }) as unknown as Exchange;
+  ({
+    operation: operations[op],
+    status,
+    ok: status < 300,
+    body,
+    isJson,
+    text: isJson ? JSON.stringify(body) : String(body),
+    headers: new Headers(),
+    requestId: undefined,
+    attempts: 1,
+    redactor: new Redactor({ owner: "zstack" }),
+  }) as unknown as Exchange;
 
 describe("spec examples", () => {
   it("covers every operation, and the seed examples are named seed… with the seed document in the summary", () => {
@@ -78,20 +109,23 @@ describe("spec examples", () => {
   it.each(valid.filter((c) => c.where === "parameter").map((c) => [c.op, c.param.name, c.name, c] as const))(
     "parameter example %s %s / %s passes the generated validator",
     (op, name, _n, c) => {
-      const body = (spec.paths[operations[op].path] as any)[operations[op].method.toLowerCase()].requestBody ? { body: firstBodyExample(op) } : {};
+      const body = (spec.paths[operations[op].path] as any)[operations[op].method.toLowerCase()].requestBody
+        ? { body: firstBodyExample(op) }
+        : {};
       const input = requestOf(op, { ...body, [c.param.in]: { [name]: c.example.value } });
       expect(collectViolations(operations[op].validateRequest, input)).toEqual([]);
     },
   );
 
-  it.each(valid.filter((c) => c.where === "response" && /^2/.test(c.status!) && c.media === "application/json").map((c) => [c.op, c.status!, c.name, c] as const))(
-    "response example %s %s / %s passes the generated validator",
-    (op, status, _name, c) => {
-      const validate = (operations[op] as { validateResponse?: Record<string, any> }).validateResponse?.[status];
-      expect(validate).toBeDefined();
-      expect(collectViolations(validate, c.example.value)).toEqual([]);
-    },
-  );
+  it.each(
+    valid
+      .filter((c) => c.where === "response" && /^2/.test(c.status!) && c.media === "application/json")
+      .map((c) => [c.op, c.status!, c.name, c] as const),
+  )("response example %s %s / %s passes the generated validator", (op, status, _name, c) => {
+    const validate = (operations[op] as { validateResponse?: Record<string, any> }).validateResponse?.[status];
+    expect(validate).toBeDefined();
+    expect(collectViolations(validate, c.example.value)).toEqual([]);
+  });
 
   it("the seed's response example is an AddSNSDingTalkAtPerson job result with an inventory", () => {
     const seed = cases.find((c) => c.name === "seedAddSNSDingTalkAtPersonResponse")!;

@@ -79,7 +79,12 @@ export async function fakeZStack(options: FakeOptions = {}): Promise<FakeZStack>
       sessions.push(uuid);
       return {
         body: {
-          inventory: { uuid, accountUuid: "36c27e8ff05c4780bf6d2fa65700f22e", createDate: "Dec 25, 2023 2:07:43 PM", expiredDate: "Dec 25, 2023 4:07:43 PM" },
+          inventory: {
+            uuid,
+            accountUuid: "36c27e8ff05c4780bf6d2fa65700f22e",
+            createDate: "Dec 25, 2023 2:07:43 PM",
+            expiredDate: "Dec 25, 2023 4:07:43 PM",
+          },
         },
       };
     }
@@ -108,7 +113,11 @@ export async function fakeZStack(options: FakeOptions = {}): Promise<FakeZStack>
     logins: () => server.requests.filter((r) => r.pathname === "/zstack/v1/accounts/login"),
     submits: () => server.requests.filter(isSubmit),
     polls: () => server.requests.filter((r) => r.pathname.startsWith("/zstack/v1/api-jobs/")),
-    others: () => server.requests.filter((r) => r.method === "GET" && !r.pathname.startsWith("/zstack/v1/api-jobs/") || r.pathname.startsWith("/zstack/v1/accounts/sessions/")),
+    others: () =>
+      server.requests.filter(
+        (r) =>
+          (r.method === "GET" && !r.pathname.startsWith("/zstack/v1/api-jobs/")) || r.pathname.startsWith("/zstack/v1/accounts/sessions/"),
+      ),
   };
 }
 

@@ -1,11 +1,5 @@
 import { expect, expectTypeOf, it } from "vitest";
-import type {
-  ErrorCode,
-  QueryDingTalkAtPersonsResult,
-  SNSDingTalkAtPersonInventory,
-  ZStackApiError,
-  ZStackClient,
-} from "../src/index.js";
+import type { ErrorCode, QueryDingTalkAtPersonsResult, SNSDingTalkAtPersonInventory, ZStackApiError, ZStackClient } from "../src/index.js";
 
 // Never called: these lines are checked by `tsc -p tsconfig.json` (the package's test script).
 async function typeChecks(zs: ZStackClient) {
@@ -19,7 +13,12 @@ async function typeChecks(zs: ZStackClient) {
     systemTags: ["k::v"],
     userTags: ["u"],
   });
-  const { inventories, total } = await zs.queryDingTalkAtPersons({ q: ["endpointUuid=e"], replyWithCount: true, fields: ["uuid"], sort: "-createDate" });
+  const { inventories, total } = await zs.queryDingTalkAtPersons({
+    q: ["endpointUuid=e"],
+    replyWithCount: true,
+    fields: ["uuid"],
+    sort: "-createDate",
+  });
   await zs.updateDingTalkAtPerson("u", { endpointUuid: "e", remark: "" }, { timeoutMs: 5_000, poll: { maxPollMs: 60_000 } });
   await zs.removeDingTalkAtPerson({ endpointUuid: "e", phoneNumber: "+86-18988887777", deleteMode: "Enforcing" });
 

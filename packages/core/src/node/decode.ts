@@ -73,7 +73,9 @@ function chain(codings: Coding[], sink: DecodedSink): BodyDecoder {
     streams = codings.map((coding) => {
       if (coding === "gzip") return createGunzip(zlibLenient);
       if (coding === "br") return createBrotliDecompress(brotliLenient);
-      return codings.length === 1 && first.length > 0 && (first[0]! & 0x0f) !== 0x08 ? createInflateRaw(zlibLenient) : createInflate(zlibLenient);
+      return codings.length === 1 && first.length > 0 && (first[0]! & 0x0f) !== 0x08
+        ? createInflateRaw(zlibLenient)
+        : createInflate(zlibLenient);
     });
     for (let i = 0; i < streams.length; i++) {
       const stream = streams[i]!;

@@ -155,7 +155,13 @@ function send(dispatcher: Dispatcher, request: WireRequest): Promise<WireAnswer>
 
     try {
       dispatcher.dispatch(
-        { origin: url.origin, path: url.pathname + url.search, method: request.method as Dispatcher.HttpMethod, headers, body: request.body ?? null },
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: request.method as Dispatcher.HttpMethod,
+          headers,
+          body: request.body ?? null,
+        },
         handler,
       );
     } catch (error) {

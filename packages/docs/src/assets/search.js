@@ -3,7 +3,6 @@
    word of the query must occur in an entry's title or text; title hits rank first. Snippets keep
    the text's spaces (the index stores one-line text) and mark the words found. */
 (() => {
-  
   var MAX = 12;
   var root = document.querySelector(".sb-search");
   var index = window.SB_SEARCH_INDEX || [];
@@ -20,7 +19,10 @@
   function mark(text, words) {
     if (!words.length) return escapeHtml(text);
     var re = new RegExp(`(${words.map(escapeRegExp).join("|")})`, "gi");
-    return text.split(re).map((part, i) => i % 2 ? `<mark>${escapeHtml(part)}</mark>` : escapeHtml(part)).join("");
+    return text
+      .split(re)
+      .map((part, i) => (i % 2 ? `<mark>${escapeHtml(part)}</mark>` : escapeHtml(part)))
+      .join("");
   }
   /* Around the first hit: whole words, about 160 characters. */
   function snippet(text, words) {
@@ -64,30 +66,57 @@
     }
     var shown = r.hits.slice(0, MAX);
     list.innerHTML = shown.length
-      ? shown.map((h) => '<li><a href="' + escapeHtml(h.e.href) + '"><span class="sb-hit-kind">' + escapeHtml(h.e.vendor) + " · " + escapeHtml(h.e.kind) +
-            '</span><span class="sb-hit-title">' + mark(h.e.title, r.words) + '</span><span class="sb-hit-text">' + snippet(h.e.text, r.words) + "</span></a></li>").join("") + (r.hits.length > MAX ? `<li class="sb-hit-more">${r.hits.length - MAX} more: add a word to narrow</li>` : "")
+      ? shown
+          .map(
+            (h) =>
+              '<li><a href="' +
+              escapeHtml(h.e.href) +
+              '"><span class="sb-hit-kind">' +
+              escapeHtml(h.e.vendor) +
+              " · " +
+              escapeHtml(h.e.kind) +
+              '</span><span class="sb-hit-title">' +
+              mark(h.e.title, r.words) +
+              '</span><span class="sb-hit-text">' +
+              snippet(h.e.text, r.words) +
+              "</span></a></li>",
+          )
+          .join("") + (r.hits.length > MAX ? `<li class="sb-hit-more">${r.hits.length - MAX} more: add a word to narrow</li>` : "")
       : '<li class="sb-hit-none">Nothing found in any vendor\u2019s operations, fields or error codes.</li>';
     list.hidden = false;
   }
   input.addEventListener("input", render);
   input.addEventListener("focus", render);
   input.addEventListener("keydown", (ev) => {
-    if (ev.key === "Escape") { input.value = ""; render(); }
+    if (ev.key === "Escape") {
+      input.value = "";
+      render();
+    }
     if (ev.key === "Enter") {
       var first = list.querySelector("a");
       if (first) first.click();
     }
   });
   /* A hit on the page already open only changes the hash: close the list. */
-  list.addEventListener("click", () => { setTimeout(() => { list.hidden = true; }, 0); });
+  list.addEventListener("click", () => {
+    setTimeout(() => {
+      list.hidden = true;
+    }, 0);
+  });
   /* Ctrl+K / ⌘K (Redoc's search shortcut) and "/" focus the site-wide search instead. */
-  document.addEventListener("keydown", (ev) => {
-    var typing = ev.target && /^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName);
-    if (((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "k") || (ev.key === "/" && !typing)) {
-      ev.preventDefault();
-      ev.stopImmediatePropagation();
-      input.focus();
-    }
-  }, true);
-  document.addEventListener("click", (ev) => { if (!root.contains(ev.target)) list.hidden = true; });
+  document.addEventListener(
+    "keydown",
+    (ev) => {
+      var typing = ev.target && /^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName);
+      if (((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "k") || (ev.key === "/" && !typing)) {
+        ev.preventDefault();
+        ev.stopImmediatePropagation();
+        input.focus();
+      }
+    },
+    true,
+  );
+  document.addEventListener("click", (ev) => {
+    if (!root.contains(ev.target)) list.hidden = true;
+  });
 })();

@@ -160,7 +160,8 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
     if (request.method !== "POST") {
       return oauth(405, "method_not_allowed", `Request method '${request.method}' not supported`);
     }
-    const form = isObject(request.body) && (request.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded") ? request.body : {};
+    const form =
+      isObject(request.body) && (request.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded") ? request.body : {};
     let id: string | undefined;
     let secret: string | undefined;
     const auth = request.headers.authorization ?? "";
@@ -232,7 +233,8 @@ export function createEiamSimulator(options: EiamSimulatorOptions = {}) {
     if (!optList(b.user_names) || !optList(b.org_codes)) return false;
     if (!(b.all === undefined || b.all === null || typeof b.all === "boolean")) return false;
     // message_type is an enum on the server: an unknown value does not deserialize
-    if (typeof b.message_type === "string" && b.message_type !== "" && b.message_type !== "TEXT" && b.message_type !== "MARKDOWN") return false;
+    if (typeof b.message_type === "string" && b.message_type !== "" && b.message_type !== "TEXT" && b.message_type !== "MARKDOWN")
+      return false;
     return true;
   }
 

@@ -160,7 +160,8 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
     if (v.some((x) => x.keyword === "required")) return tokenAnswer(1202, "Parameter is empty");
     if (v.some((x) => x.keyword === "type")) return tokenAnswer(1004, "Invalid parameter");
     const body = req.body as { appKey: string; encryption: string; timestamp: number; accessToken?: string };
-    if (body.appKey === "" || body.encryption === "" || (refresh && body.accessToken === "")) return tokenAnswer(1202, "Parameter is empty");
+    if (body.appKey === "" || body.encryption === "" || (refresh && body.accessToken === ""))
+      return tokenAnswer(1202, "Parameter is empty");
     if (body.appKey !== appKey) return tokenAnswer(1002, "appKey does not exist");
     if (body.encryption !== sha256(body.appKey + String(body.timestamp) + appSecret)) return tokenAnswer(1003, "encryption is not valid");
     if (seenEncryptions.has(body.encryption)) return tokenAnswer(1001, "Repeated request: duplicated encryption");
@@ -201,7 +202,9 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
   // ---- App Portal ----
   /** The first spec violation, as the App Portal's in-band code. Unknown fields are ignored. */
   function portalViolation(req: SimRequest): SimReply | undefined {
-    const relevant = req.violations.filter((v) => v.keyword !== "additionalProperties" && v.keyword !== "if" && !(v.keyword === "maxItems" && v.pointer === "/rules"));
+    const relevant = req.violations.filter(
+      (v) => v.keyword !== "additionalProperties" && v.keyword !== "if" && !(v.keyword === "maxItems" && v.pointer === "/rules"),
+    );
     if (!relevant.length) return undefined;
     const at = (v: SpecViolation) => (v.keyword === "required" ? `${v.pointer}/${String(v.params.missingProperty)}` : v.pointer);
     const q = relevant.find((v) => v.in === "query");
@@ -209,7 +212,9 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
     const marks = (v: SpecViolation) => /^\/rules\/\d+\/messageRule(\/|$)|^\/messageRule(\/|$)/.test(at(v));
     const tooMany = relevant.find((v) => marks(v) && v.keyword === "maxProperties");
     if (tooMany) return portal(31602, "The number of marks in the message rule exceeds the limit");
-    const none = relevant.find((v) => marks(v) && (v.keyword === "minProperties" || (v.keyword === "required" && /messageRule$/.test(at(v)))));
+    const none = relevant.find(
+      (v) => marks(v) && (v.keyword === "minProperties" || (v.keyword === "required" && /messageRule$/.test(at(v)))),
+    );
     if (none) return portal(31604, "Message rule marks are required");
     const content = relevant.find((v) => marks(v));
     if (content) return portal(31600, "The content of the message rule is invalid");
@@ -237,7 +242,8 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
     return { ou, org: found };
   }
 
-  const isReply = (x: unknown): x is SimReply => typeof x === "object" && x !== null && "status" in x && typeof (x as SimReply).status === "number";
+  const isReply = (x: unknown): x is SimReply =>
+    typeof x === "object" && x !== null && "status" in x && typeof (x as SimReply).status === "number";
 
   function checkRelations(o: Org, relations: Relation[]): SimReply | undefined {
     for (const r of relations) {
@@ -259,7 +265,10 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
           if (rule.relations.some((x) => x.type === r.type && x.identifiers.includes(id))) count++;
         }
         if (count + adding > maxRules) {
-          return portal(31601, `The number of message rules exceeds the limit: ${id} would be linked to ${count + adding} rules (at most ${maxRules})`);
+          return portal(
+            31601,
+            `The number of message rules exceeds the limit: ${id} would be linked to ${count + adding} rules (at most ${maxRules})`,
+          );
         }
       }
     }
@@ -275,7 +284,11 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
     if (isReply(o)) return o;
     const bad = portalViolation(req);
     if (bad) return bad;
-    const body = req.body as { appId: string; rules: Array<{ ruleName: string; messageRule: Rule["messageRule"]; isEnable?: unknown }>; relations?: unknown };
+    const body = req.body as {
+      appId: string;
+      rules: Array<{ ruleName: string; messageRule: Rule["messageRule"]; isEnable?: unknown }>;
+      relations?: unknown;
+    };
     if (body.appId !== appKey) return portal(31404, "Application does not exist");
     const who = actor(req, o.ou, body.appId);
     if (isReply(who)) return who;
@@ -289,8 +302,17 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
     for (const r of body.rules) {
       const ruleId = `mr${String(++ruleSeq).padStart(4, "0")}${randomBytes(4).toString("hex")}`;
       rules.set(ruleId, {
-        orgId: o.ou, appId: body.appId, ruleId, ruleName: r.ruleName, messageRule: r.messageRule,
-        isEnable: toInt(r.isEnable, 1), relations, createdBy: who.id, createdAt: req.now, updatedBy: who.id, updatedAt: req.now,
+        orgId: o.ou,
+        appId: body.appId,
+        ruleId,
+        ruleName: r.ruleName,
+        messageRule: r.messageRule,
+        isEnable: toInt(r.isEnable, 1),
+        relations,
+        createdBy: who.id,
+        createdAt: req.now,
+        updatedBy: who.id,
+        updatedAt: req.now,
       });
       ids.push(ruleId);
     }
@@ -298,8 +320,16 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
   }
 
   const view = (r: Rule) => ({
-    appId: r.appId, ruleId: r.ruleId, ruleName: r.ruleName, relations: r.relations, messageRule: r.messageRule,
-    isEnable: r.isEnable, createdBy: r.createdBy, createdAt: r.createdAt, updatedBy: r.updatedBy, updatedAt: r.updatedAt,
+    appId: r.appId,
+    ruleId: r.ruleId,
+    ruleName: r.ruleName,
+    relations: r.relations,
+    messageRule: r.messageRule,
+    isEnable: r.isEnable,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    updatedBy: r.updatedBy,
+    updatedAt: r.updatedAt,
   });
 
   function search(req: SimRequest): SimReply {
@@ -318,7 +348,9 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
         (body.ruleIds.length === 0 || body.ruleIds.includes(r.ruleId)) && // inferred: an empty list lists all
         (body.createdBy === undefined || r.createdBy === body.createdBy) &&
         (body.identifier === undefined ||
-          r.relations.some((x) => (body.identifierType === undefined || x.type === body.identifierType) && x.identifiers.includes(body.identifier!))),
+          r.relations.some(
+            (x) => (body.identifierType === undefined || x.type === body.identifierType) && x.identifiers.includes(body.identifier!),
+          )),
     );
     return ok({ messageRuleList: list.map(view) });
   }
@@ -328,7 +360,13 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
     if (isReply(o)) return o;
     const bad = portalViolation(req);
     if (bad) return bad;
-    const body = req.body as { ruleId: string; ruleName?: string; isEnable?: unknown; messageRule: Rule["messageRule"]; relations?: unknown };
+    const body = req.body as {
+      ruleId: string;
+      ruleName?: string;
+      isEnable?: unknown;
+      messageRule: Rule["messageRule"];
+      relations?: unknown;
+    };
     const rule = rules.get(body.ruleId);
     if (!rule || rule.orgId !== o.ou) return portal(31404, "Message rule does not exist");
     const who = actor(req, o.ou, rule.appId);
@@ -388,7 +426,10 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
       const ct = (req.headers["content-type"] ?? "").toLowerCase();
       if (req.rawBody !== "" && !ct.includes("json")) {
         // inferred: the App Portal is a Spring service; its default error page for a non-JSON body
-        return json({ timestamp: new Date(req.now).toISOString(), status: 415, error: "Unsupported Media Type", path: req.path.split("?")[0] }, 415);
+        return json(
+          { timestamp: new Date(req.now).toISOString(), status: 415, error: "Unsupported Media Type", path: req.path.split("?")[0] },
+          415,
+        );
       }
       if (req.rawBody === "") return portal(31400, "Request body is required");
       switch (req.operationId) {
@@ -411,7 +452,11 @@ export function createEnosSimulator(options: EnosSimulatorOptions = {}) {
 
     state() {
       return {
-        tokens: [...tokens.values()].map((t) => ({ appKey: t.appKey, expiresAt: new Date(t.expiresAt).toISOString(), expired: t.expiresAt <= clock.now() })),
+        tokens: [...tokens.values()].map((t) => ({
+          appKey: t.appKey,
+          expiresAt: new Date(t.expiresAt).toISOString(),
+          expired: t.expiresAt <= clock.now(),
+        })),
         rules: [...rules.values()],
       };
     },

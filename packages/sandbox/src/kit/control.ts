@@ -41,7 +41,8 @@ export function control(target: ControlTarget, method: string, what: string, tex
     if (method === "GET" && what === "/requests") return { status: 200, body: target.requests };
     if (method === "GET" && what === "/state") return { status: 200, body: target.simulator.state() ?? null };
     if (method === "GET" && what === "/faults") return { status: 200, body: target.faults.list() };
-    if (method === "POST" && what === "/faults") return { status: 201, body: { id: target.faults.add(JSON.parse(text || "{}") as FaultSpec) } };
+    if (method === "POST" && what === "/faults")
+      return { status: 201, body: { id: target.faults.add(JSON.parse(text || "{}") as FaultSpec) } };
     if (method === "DELETE" && what === "/faults") {
       target.faults.clear();
       return { status: 204 };
@@ -59,6 +60,9 @@ export function control(target: ControlTarget, method: string, what: string, tex
   }
   return {
     status: 404,
-    body: { error: `unknown control endpoint ${method} ${what}`, endpoints: ["GET /requests", "GET /state", "GET|POST|DELETE /faults", "POST /reset", "POST /expire-tokens"] },
+    body: {
+      error: `unknown control endpoint ${method} ${what}`,
+      endpoints: ["GET /requests", "GET /state", "GET|POST|DELETE /faults", "POST /reset", "POST /expire-tokens"],
+    },
   };
 }

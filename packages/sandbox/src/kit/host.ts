@@ -5,7 +5,10 @@ import { isIP } from "node:net";
  * address, a name) exposes the simulators and their fixed credentials to the network.
  */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
   if (h === "localhost") return true;
   if (isIP(h) === 4) return h.startsWith("127.");
   if (isIP(h) === 6) return h === "::1" || /^::ffff:127\./.test(h);

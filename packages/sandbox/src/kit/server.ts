@@ -104,7 +104,11 @@ export async function startVendorServer(simulator: VendorSimulator, options: Ven
       const refused = refuseWithoutToken(controlToken, Array.isArray(header) ? header[0] : header, url.searchParams);
       if (refused) return send(res, refused, false);
       if (method === "OPTIONS") return send(res, { status: 204 }, false);
-      return send(res, control({ simulator, faults, requests, reset: resetAll }, method, url.pathname.slice(CONTROL_PREFIX.length), text), false);
+      return send(
+        res,
+        control({ simulator, faults, requests, reset: resetAll }, method, url.pathname.slice(CONTROL_PREFIX.length), text),
+        false,
+      );
     }
     if (method === "OPTIONS") {
       res.writeHead(204, {

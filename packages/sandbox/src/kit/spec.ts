@@ -55,7 +55,14 @@ export class SpecIndex {
     this.document = parse(readFileSync(locateSpec(specFile), "utf8"));
     // Two engines: query/path/header values arrive as strings and are coerced like a server's
     // parameter binding would; bodies are checked as sent, so a "1" where 1 is due is an error.
-    const common = { allErrors: true, strict: false, validateFormats: false, validateSchema: false, unicode: false, logger: false } as const;
+    const common = {
+      allErrors: true,
+      strict: false,
+      validateFormats: false,
+      validateSchema: false,
+      unicode: false,
+      logger: false,
+    } as const;
     const bodyAjv = new Ajv2020(common);
     const paramAjv = new Ajv2020({ ...common, coerceTypes: "array" });
     bodyAjv.addSchema(this.document, "spec");
@@ -146,7 +153,13 @@ export class SpecIndex {
   /** Check a request against its operation; an empty list means valid. */
   check(
     operationId: string,
-    request: { pathParams: Record<string, string>; query: URLSearchParams; headers: Record<string, string>; body: unknown; hasBody: boolean },
+    request: {
+      pathParams: Record<string, string>;
+      query: URLSearchParams;
+      headers: Record<string, string>;
+      body: unknown;
+      hasBody: boolean;
+    },
   ): SpecViolation[] {
     const op = this.#operations.find((o) => o.id === operationId);
     if (!op) return [];
@@ -176,7 +189,10 @@ export class SpecIndex {
 
   /** The node a local `#/…` pointer names. */
   #resolve(ref: string): any {
-    return ref.slice(2).split("/").reduce((n: any, k) => n[k.replace(/~1/g, "/").replace(/~0/g, "~")], this.document);
+    return ref
+      .slice(2)
+      .split("/")
+      .reduce((n: any, k) => n[k.replace(/~1/g, "/").replace(/~0/g, "~")], this.document);
   }
 
   /** The node itself, or what its `$ref` (chain) points to. */

@@ -13,7 +13,11 @@ const UUID_SHAPED = /^[0-9a-f]{32}$/;
 /** An at-person as the vendor answers it (Gson omits nulls). */
 export function inventory(ctx: ZStackContext, p: AtPerson): Record<string, unknown> {
   const inv: Record<string, unknown> = {
-    uuid: p.uuid, phoneNumber: p.phoneNumber, endpointUuid: p.endpointUuid, createDate: ctx.dates.vendorDate(p.createdAt), lastOpDate: ctx.dates.vendorDate(p.lastOpAt),
+    uuid: p.uuid,
+    phoneNumber: p.phoneNumber,
+    endpointUuid: p.endpointUuid,
+    createDate: ctx.dates.vendorDate(p.createdAt),
+    lastOpDate: ctx.dates.vendorDate(p.lastOpAt),
   };
   if (p.remark !== undefined) inv.remark = p.remark;
   return inv;
@@ -52,17 +56,22 @@ export function add(ctx: ZStackContext, req: SimRequest, who: Principal): SimRep
     if (note !== undefined && note.length > ctx.rules.addRemarkMax) return tooLong("remark", msg, ctx.rules.addRemarkMax, note.length);
     for (const t of tags ?? []) if (!ctx.fixtures.tagUuids.includes(javaTrim(t))) return notFound("tagUuids", t, "TagPatternVO");
     if (resourceUuid !== undefined && !ctx.rules.zstackUuid.test(resourceUuid)) {
-      return fail("SYS.1007", `resourceUuid[${resourceUuid}] is not a valid uuid. A valid uuid is a UUID(v4 recommended) with '-' stripped. see http://en.wikipedia.org/wiki/Universally_unique_identifier for format of UUID, the regular expression ZStack uses to validate a UUID is '[0-9a-f]{8}[0-9a-f]{4}[1-5][0-9a-f]{3}[89ab][0-9a-f]{3}[0-9a-f]{12}'`);
+      return fail(
+        "SYS.1007",
+        `resourceUuid[${resourceUuid}] is not a valid uuid. A valid uuid is a UUID(v4 recommended) with '-' stripped. see http://en.wikipedia.org/wiki/Universally_unique_identifier for format of UUID, the regular expression ZStack uses to validate a UUID is '[0-9a-f]{8}[0-9a-f]{4}[1-5][0-9a-f]{3}[89ab][0-9a-f]{3}[0-9a-f]{12}'`,
+      );
     }
     const refused = systemTagsRefused(systemTags);
     if (refused) return refused;
     // SNSApiInterceptor
-    if (!ctx.rules.dingDingPhone.test(phoneNumber)) return fail("SYS.1007", `invalid phone number[${phoneNumber}], the DingDing phone number is like +86-12388889999`);
+    if (!ctx.rules.dingDingPhone.test(phoneNumber))
+      return fail("SYS.1007", `invalid phone number[${phoneNumber}], the DingDing phone number is like +86-12388889999`);
     if ([...ctx.store.atPersons.values()].some((x) => x.endpointUuid === endpointUuid && x.phoneNumber === phoneNumber)) {
       return fail("SYS.1007", `phone number[${phoneNumber}] already exists`);
     }
     const uuid = resourceUuid ?? newUuid();
-    if (ctx.store.atPersons.has(uuid)) return fail("SYS.1000", `resource[uuid:${uuid}] already exists: duplicate entry for the primary key`); // inferred text
+    if (ctx.store.atPersons.has(uuid))
+      return fail("SYS.1000", `resource[uuid:${uuid}] already exists: duplicate entry for the primary key`); // inferred text
     const person: AtPerson = { uuid, phoneNumber, endpointUuid, remark: note, createdAt: req.now, lastOpAt: req.now };
     ctx.store.atPersons.set(uuid, person);
     ctx.store.created++;
@@ -89,13 +98,16 @@ export function update(ctx: ZStackContext, req: SimRequest, who: Principal): Sim
     const endpointUuid = javaTrim(endpoint);
     if (!endpointExists(ctx, endpointUuid)) return notFound("endpointUuid", endpointUuid, "SNSDingTalkEndpointVO");
     const phoneNumber = phone === undefined ? undefined : javaTrim(phone);
-    if (phoneNumber !== undefined && phoneNumber.length > ctx.rules.updatePhoneMax) return tooLong("phoneNumber", msg, ctx.rules.updatePhoneMax, phoneNumber.length);
+    if (phoneNumber !== undefined && phoneNumber.length > ctx.rules.updatePhoneMax)
+      return tooLong("phoneNumber", msg, ctx.rules.updatePhoneMax, phoneNumber.length);
     const note = remark === undefined ? undefined : javaTrim(remark);
-    if (note !== undefined && note.length > ctx.rules.updateRemarkMax) return tooLong("remark", msg, ctx.rules.updateRemarkMax, note.length);
+    if (note !== undefined && note.length > ctx.rules.updateRemarkMax)
+      return tooLong("remark", msg, ctx.rules.updateRemarkMax, note.length);
     const refused = systemTagsRefused(systemTags);
     if (refused) return refused;
     if (phoneNumber !== undefined && !isBlank(phoneNumber)) {
-      if (!ctx.rules.dingDingPhone.test(phoneNumber)) return fail("SYS.1007", `invalid phone number[${phoneNumber}], the DingDing phone number is like +86-12388889999`);
+      if (!ctx.rules.dingDingPhone.test(phoneNumber))
+        return fail("SYS.1007", `invalid phone number[${phoneNumber}], the DingDing phone number is like +86-12388889999`);
       // the interceptor's check includes the at-person itself (setting its own number again fails)
       if ([...ctx.store.atPersons.values()].some((x) => x.endpointUuid === endpointUuid && x.phoneNumber === phoneNumber)) {
         return fail("SYS.1007", `phone number[${phoneNumber}] already exists`);
@@ -117,7 +129,10 @@ export function remove(ctx: ZStackContext, req: SimRequest, who: Principal): Sim
     const denied = allowed(who, MSG.RemoveSNSDingTalkAtPerson);
     if (denied) return denied;
     if (deleteMode !== null && deleteMode !== "Permissive" && deleteMode !== "Enforcing") {
-      return fail("SYS.1007", `valid value for field[deleteMode] of message[${MSG.RemoveSNSDingTalkAtPerson}] are [Enforcing, Permissive], but ${deleteMode} found`);
+      return fail(
+        "SYS.1007",
+        `valid value for field[deleteMode] of message[${MSG.RemoveSNSDingTalkAtPerson}] are [Enforcing, Permissive], but ${deleteMode} found`,
+      );
     }
     if (!endpointExists(ctx, endpointUuid)) {
       // successIfResourceNotExisting: a UUID-shaped id that does not exist succeeds at once
@@ -126,7 +141,8 @@ export function remove(ctx: ZStackContext, req: SimRequest, who: Principal): Sim
     }
     const refused = systemTagsRefused(systemTags);
     if (refused) return refused;
-    for (const [uuid, p] of ctx.store.atPersons) if (p.endpointUuid === endpointUuid && p.phoneNumber === phoneNumber) ctx.store.atPersons.delete(uuid);
+    for (const [uuid, p] of ctx.store.atPersons)
+      if (p.endpointUuid === endpointUuid && p.phoneNumber === phoneNumber) ctx.store.atPersons.delete(uuid);
     return json(200, {});
   });
 }

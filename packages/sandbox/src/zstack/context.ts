@@ -119,7 +119,14 @@ function createFixtures(timeZone: string) {
     /** Tag uuids (`TagPatternVO`) usable in `tagUuids`. */
     tagUuids: ["4f1c2e0f1c1b4d8a9c3b2a1d0e9f8a7b"],
     /** An at-person seeded on the first endpoint. */
-    atPersons: [{ uuid: "9f8e7d6c5b4a4c3d8e2f1a0b9c8d7e6f", phoneNumber: "+86-13912345678", endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6", remark: "oncall lead" }],
+    atPersons: [
+      {
+        uuid: "9f8e7d6c5b4a4c3d8e2f1a0b9c8d7e6f",
+        phoneNumber: "+86-13912345678",
+        endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6",
+        remark: "oncall lead",
+      },
+    ],
     /** A second account that may query but not change anything (answers ID.1002). */
     readOnlyAccount: { accountName: "viewer", password: "Sandbox#Viewer1" },
     /** An AccessKey of the admin account. */
@@ -136,7 +143,12 @@ export function createContext(options: ZStackSimulatorOptions): ZStackContext {
   const timeZone = options.timeZone ?? "Asia/Shanghai";
   const fixtures = createFixtures(timeZone);
   const admin: Account = { uuid: "36c27e8ff05c4780bf6d2fa65700f22e", name: accountName, passwordSha512: sha512(password), readOnly: false };
-  const viewer: Account = { uuid: "5d0c6f4e3b2a4c1d9e8f7a6b5c4d3e2f", name: fixtures.readOnlyAccount.accountName, passwordSha512: sha512(fixtures.readOnlyAccount.password), readOnly: true };
+  const viewer: Account = {
+    uuid: "5d0c6f4e3b2a4c1d9e8f7a6b5c4d3e2f",
+    name: fixtures.readOnlyAccount.accountName,
+    passwordSha512: sha512(fixtures.readOnlyAccount.password),
+    readOnly: true,
+  };
   return {
     clock: options.clock ?? systemClock,
     spec,

@@ -13,7 +13,14 @@ export interface ZStackDates {
 
 export function createDates(timeZone: string): ZStackDates {
   const wallFormat = new Intl.DateTimeFormat("en-US", {
-    timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
   });
   const wallClock = (instant: number) => {
     const p = Object.fromEntries(wallFormat.formatToParts(new Date(instant)).map((x) => [x.type, x.value]));

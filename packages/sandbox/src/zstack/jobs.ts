@@ -25,7 +25,14 @@ export function submitJob(ctx: ZStackContext, req: SimRequest, operation: string
   const apiTimeout = seconds !== undefined && /^\d+$/.test(seconds.trim()) ? Number(seconds.trim()) * 1000 : ctx.defaultApiTimeoutMs;
   const result = outcome();
   const doneAt = req.now + ctx.jobDurationMs;
-  ctx.store.jobs.set(jobUuid, { uuid: jobUuid, operation, doneAt, expiresAt: doneAt + ctx.jobExpiryMs, status: result.status, body: result.body });
+  ctx.store.jobs.set(jobUuid, {
+    uuid: jobUuid,
+    operation,
+    doneAt,
+    expiresAt: doneAt + ctx.jobExpiryMs,
+    status: result.status,
+    body: result.body,
+  });
   return json(202, { location: `${ctx.locationOrigin}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout });
 }
 

@@ -35,7 +35,13 @@ const fieldValue = (p: AtPerson, field: string): string | number | undefined => 
   }
 };
 const like = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/%/g, ".*").replace(/_/g, ".")}$`, "s");
+  new RegExp(
+    `^${pattern
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/%/g, ".*")
+      .replace(/_/g, ".")}$`,
+    "s",
+  );
 
 function matches(ctx: ZStackContext, p: AtPerson, c: Condition): boolean {
   const actual = fieldValue(p, c.field);
@@ -80,7 +86,8 @@ export function query(ctx: ZStackContext, req: SimRequest, byUuid: string | unde
   const int = (name: string): number | undefined | SimReply => {
     const v = req.query.get(name);
     if (v === null) return undefined;
-    if (!/^-?\d+$/.test(v.trim()) || Math.abs(Number(v)) > 2_147_483_647) return text(400, `Invalid query parameter[${name}], ${v} is not an integer`); // inferred
+    if (!/^-?\d+$/.test(v.trim()) || Math.abs(Number(v)) > 2_147_483_647)
+      return text(400, `Invalid query parameter[${name}], ${v} is not an integer`); // inferred
     return Number(v);
   };
   const limit = int("limit");
@@ -90,7 +97,10 @@ export function query(ctx: ZStackContext, req: SimRequest, byUuid: string | unde
   if (byUuid !== undefined) conditions.push({ field: "uuid", op: "=", value: byUuid });
   for (const c of conditions) {
     if (!(QUERYABLE as readonly string[]).includes(c.field)) {
-      return fail("SYS.1007", `condition name[${c.field}] is invalid, no such field on inventory class[${DINGTALK}.SNSDingTalkAtPersonInventory]`);
+      return fail(
+        "SYS.1007",
+        `condition name[${c.field}] is invalid, no such field on inventory class[${DINGTALK}.SNSDingTalkAtPersonInventory]`,
+      );
     }
   }
   const bool = (name: string) => (req.query.get(name) ?? "").trim().toLowerCase() === "true";
@@ -100,7 +110,11 @@ export function query(ctx: ZStackContext, req: SimRequest, byUuid: string | unde
     const s = sort.trim(); // a "+" sent unencoded arrives as a space, which is trimmed away (inferred)
     const desc = s.startsWith("-");
     const field = s.replace(/^[+-]/, "");
-    if (!(QUERYABLE as readonly string[]).includes(field)) return fail("SYS.1007", `sort field[${field}] is invalid, no such field on inventory class[${DINGTALK}.SNSDingTalkAtPersonInventory]`);
+    if (!(QUERYABLE as readonly string[]).includes(field))
+      return fail(
+        "SYS.1007",
+        `sort field[${field}] is invalid, no such field on inventory class[${DINGTALK}.SNSDingTalkAtPersonInventory]`,
+      );
     list.sort((a, b) => {
       const x = fieldValue(a, field) ?? "";
       const y = fieldValue(b, field) ?? "";
@@ -111,9 +125,15 @@ export function query(ctx: ZStackContext, req: SimRequest, byUuid: string | unde
   if (bool("count")) return json(200, { total });
   list = list.slice(start ?? 0, (start ?? 0) + (limit ?? 1000));
   const fieldsParam = req.query.get("fields");
-  const fields = fieldsParam ? fieldsParam.split(",").map((f) => f.trim()).filter(Boolean) : undefined;
+  const fields = fieldsParam
+    ? fieldsParam
+        .split(",")
+        .map((f) => f.trim())
+        .filter(Boolean)
+    : undefined;
   for (const f of fields ?? []) {
-    if (!(QUERYABLE as readonly string[]).includes(f)) return fail("SYS.1007", `field[${f}] is not a field of inventory class[${DINGTALK}.SNSDingTalkAtPersonInventory]`);
+    if (!(QUERYABLE as readonly string[]).includes(f))
+      return fail("SYS.1007", `field[${f}] is not a field of inventory class[${DINGTALK}.SNSDingTalkAtPersonInventory]`);
   }
   const inventories = list.map((p) => {
     const inv = inventory(ctx, p);

@@ -40,15 +40,21 @@ export const javaTrim = (s: string) => s.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g,
 export const isBlank = (s: string | undefined) => s === undefined || /^[\s\x1c-\x1f]*$/.test(s);
 
 export const text = (status: number, body: string): SimReply => ({ status, headers: { "content-type": "text/plain;charset=utf-8" }, body });
-export const json = (status: number, body: unknown): SimReply => ({ status, headers: { "content-type": "application/json;charset=utf-8" }, body });
+export const json = (status: number, body: unknown): SimReply => ({
+  status,
+  headers: { "content-type": "application/json;charset=utf-8" },
+  body,
+});
 const errorBody = (code: string, details: string) => ({ error: { code, description: DESCRIPTIONS[code] ?? code, details } });
 export const fail = (code: string, details: string): SimReply => json(503, errorBody(code, details));
 
 // ---- @APIParam checks (after trimming), answering SYS.1007 / SYS.1003 ----
-export const mandatory = (field: string, msg: string) => fail("SYS.1007", `field[${field}] of message[${msg}] is mandatory, can not be null`);
+export const mandatory = (field: string, msg: string) =>
+  fail("SYS.1007", `field[${field}] of message[${msg}] is mandatory, can not be null`);
 export const tooLong = (field: string, msg: string, max: number, actual: number) =>
   fail("SYS.1007", `field[${field}] of message[${msg}] exceeds max length of string. expected was <= ${max}, actual was ${actual}`);
-export const notFound = (field: string, uuid: string, type: string) => fail("SYS.1003", `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`);
+export const notFound = (field: string, uuid: string, type: string) =>
+  fail("SYS.1003", `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`);
 
 // ---- body reading as the REST server does it (problems throw an Answer) ----
 export function readBody(req: SimRequest, key: string, action: boolean): Record<string, unknown> {
@@ -63,7 +69,8 @@ export function readBody(req: SimRequest, key: string, action: boolean): Record<
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Answer(text(400, "the body must be a JSON object")); // inferred
   const body = parsed as Record<string, unknown>;
   // An action body names the action by its key; nothing maps to an unknown key (inferred text).
-  if (action && !(key in body)) throw new Answer(text(400, `the body doesn't contain action mapping to the URL[${req.path.split("?")[0]}]`));
+  if (action && !(key in body))
+    throw new Answer(text(400, `the body doesn't contain action mapping to the URL[${req.path.split("?")[0]}]`));
   return body;
 }
 

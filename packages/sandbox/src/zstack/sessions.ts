@@ -22,7 +22,8 @@ export function authenticate(ctx: ZStackContext, req: SimRequest): Principal | {
   const date = req.headers.date;
   if (date === undefined) return { error: text(400, "'Date' must be incuded in request header") };
   const wall = parseDateHeader(date);
-  if (wall === undefined) return { error: text(400, `Invalid header[Date], it must be in the format 'EEE, dd MMM yyyy HH:mm:ss z': ${date}`) };
+  if (wall === undefined)
+    return { error: text(400, `Invalid header[Date], it must be in the format 'EEE, dd MMM yyyy HH:mm:ss z': ${date}`) };
   const key = ctx.accessKeys.get(m[1]!);
   if (!key) return { error: text(403, `access key id: ${m[1]} does not existed or disabled`) };
   if (Math.abs(wall - ctx.dates.wallClock(req.now)) > ctx.maxSkewMs) return { error: text(403, "requestTimeTooSkewed") };
@@ -62,13 +63,18 @@ export function login(ctx: ZStackContext, req: SimRequest): SimReply {
   const account = ctx.accounts.find((a) => a.name === javaTrim(name));
   if (!account || account.passwordSha512 !== javaTrim(pw)) return fail("ID.1000", "wrong account name or password");
   const live = [...ctx.store.sessions.values()].filter((s) => s.accountUuid === account.uuid && s.expiresAt > req.now);
-  if (live.length >= ctx.maxSessions) return fail("ID.1006", `the account[${account.name}] has reached the max concurrent session number ${ctx.maxSessions}`);
+  if (live.length >= ctx.maxSessions)
+    return fail("ID.1006", `the account[${account.name}] has reached the max concurrent session number ${ctx.maxSessions}`);
   const session: Session = { uuid: newUuid(), accountUuid: account.uuid, createdAt: req.now, expiresAt: req.now + ctx.sessionMs };
   ctx.store.sessions.set(session.uuid, session);
   return json(200, {
     inventory: {
-      uuid: session.uuid, accountUuid: account.uuid, userUuid: account.uuid, userType: "AccountVO",
-      createDate: ctx.dates.vendorDate(session.createdAt), expiredDate: ctx.dates.vendorDate(session.expiresAt),
+      uuid: session.uuid,
+      accountUuid: account.uuid,
+      userUuid: account.uuid,
+      userType: "AccountVO",
+      createDate: ctx.dates.vendorDate(session.createdAt),
+      expiredDate: ctx.dates.vendorDate(session.expiresAt),
     },
   });
 }

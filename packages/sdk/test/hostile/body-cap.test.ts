@@ -5,7 +5,13 @@
  */
 import { createGzip } from "node:zlib";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ConfigurationError, DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLargeError, createZStackClient, isResponseTooLargeError } from "../../src/index.js";
+import {
+  ConfigurationError,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+  createZStackClient,
+  isResponseTooLargeError,
+} from "../../src/index.js";
 import { startHostileServer, streamHugeBody, type HostileServer } from "./server.js";
 import { TRANSPORTS } from "./transports.js";
 
@@ -61,8 +67,16 @@ function rssGrowthDuring<T>(run: () => Promise<T>): Promise<{ value: T; growth: 
 
 describe.each(TRANSPORTS)("over %s", (_name, transport) => {
   describe("bounded answers", () => {
-  const zstack = (url: string, extra: Record<string, unknown> = {}) =>
-    createZStackClient({ ...transport, baseUrl: `${url}/zstack`, auth: { sessionUuid: SESSION }, logLevel: "off", maxResponseBytes: CAP, timeoutMs: 60_000, ...extra });
+    const zstack = (url: string, extra: Record<string, unknown> = {}) =>
+      createZStackClient({
+        ...transport,
+        baseUrl: `${url}/zstack`,
+        auth: { sessionUuid: SESSION },
+        logLevel: "off",
+        maxResponseBytes: CAP,
+        timeoutMs: 60_000,
+        ...extra,
+      });
     it("has a documented default cap of 4 MiB and refuses a cap that is no whole positive number", () => {
       expect(DEFAULT_MAX_RESPONSE_BYTES).toBe(4 * MiB);
       for (const bad of [0, -1, 1.5, Number.NaN]) {
@@ -73,7 +87,11 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
 
     it("a 100 MB body stops at the cap: typed error, one download, the server could not push the rest", { timeout: 60_000 }, async () => {
       const evil = await start((_req, res) => streamHugeBody(res, 100 * MiB));
-      const { value: err, growth } = await rssGrowthDuring(() => zstack(evil.url).queryDingTalkAtPersons().catch((e: unknown) => e));
+      const { value: err, growth } = await rssGrowthDuring(() =>
+        zstack(evil.url)
+          .queryDingTalkAtPersons()
+          .catch((e: unknown) => e),
+      );
       expect(err).toBeInstanceOf(ResponseTooLargeError);
       expect(isResponseTooLargeError(err)).toBe(true);
       expect(err).toMatchObject({ kind: "response-too-large", status: 200, maxResponseBytes: CAP, mayHaveReachedServer: true });
@@ -83,20 +101,28 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
       // Loopback socket buffers hold a few MB; the other ~90 MB were never sent.
       await new Promise((r) => setTimeout(r, 50));
       expect(evil.bytesWritten()).toBeLessThan(24 * MiB);
-      if (process.env.SIGNALBRIDGE_REPORT) console.info(`rss growth ${(growth / MiB).toFixed(1)} MiB, server wrote ${(evil.bytesWritten() / MiB).toFixed(1)} MiB`);
+      if (process.env.SIGNALBRIDGE_REPORT)
+        console.info(`rss growth ${(growth / MiB).toFixed(1)} MiB, server wrote ${(evil.bytesWritten() / MiB).toFixed(1)} MiB`);
       expect(growth).toBeLessThan(CAP + 32 * MiB);
     });
 
-    it("a gzip bomb (512 MiB inflated) stops at the cap counted after decompression, with memory near the cap", { timeout: 60_000 }, async () => {
+    it("a gzip bomb (512 MiB inflated) stops at the cap counted after decompression, with memory near the cap", {
+      timeout: 60_000,
+    }, async () => {
       const evil = await start((_req, res) => {
         res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": String(bomb.length) });
         res.end(bomb);
       });
       expect(bomb.length).toBeLessThan(CAP); // on the wire it is under the cap; only inflated is it over
-      const { value: err, growth } = await rssGrowthDuring(() => zstack(evil.url).queryDingTalkAtPersons().catch((e: unknown) => e));
+      const { value: err, growth } = await rssGrowthDuring(() =>
+        zstack(evil.url)
+          .queryDingTalkAtPersons()
+          .catch((e: unknown) => e),
+      );
       expect(err).toBeInstanceOf(ResponseTooLargeError);
       expect(evil.requests).toHaveLength(1);
-      if (process.env.SIGNALBRIDGE_REPORT) console.info(`rss growth ${(growth / MiB).toFixed(1)} MiB, server wrote ${(evil.bytesWritten() / MiB).toFixed(1)} MiB`);
+      if (process.env.SIGNALBRIDGE_REPORT)
+        console.info(`rss growth ${(growth / MiB).toFixed(1)} MiB, server wrote ${(evil.bytesWritten() / MiB).toFixed(1)} MiB`);
       expect(growth).toBeLessThan(CAP + 32 * MiB);
     });
 
@@ -106,7 +132,9 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
         res.write('{"inventories":[');
         // never finishes: only the declared length can tell
       });
-      const err = await zstack(evil.url).queryDingTalkAtPersons().catch((e: unknown) => e);
+      const err = await zstack(evil.url)
+        .queryDingTalkAtPersons()
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ResponseTooLargeError);
       expect(evil.requests).toHaveLength(1);
     });

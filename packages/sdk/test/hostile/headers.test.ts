@@ -16,7 +16,8 @@ afterEach(async () => {
 async function start() {
   const s = await startHostileServer((req, res) => {
     if (req.url === "/api/v2/tenant/token") return json(res, 200, { access_token: "client-token", expires_in: 1800 });
-    if (req.url!.startsWith("/apim-token-service/")) return json(res, 200, { status: 0, msg: "SUCCESS", data: { accessToken: "t", expire: 7200 } });
+    if (req.url!.startsWith("/apim-token-service/"))
+      return json(res, 200, { status: 0, msg: "SUCCESS", data: { accessToken: "t", expire: 7200 } });
     if (req.url!.startsWith("/app-portal-service/")) return json(res, 200, { code: 0, msg: "OK", data: true });
     json(res, 200, { notice_id: "n", inventories: [] });
   });
@@ -24,7 +25,8 @@ async function start() {
   return s;
 }
 const NOTICE = { title: "t", content: "c", message_type: "TEXT" as const, user_names: ["zhangsan"] };
-const business = (s: HostileServer) => s.requests.filter((r) => r.url !== "/api/v2/tenant/token" && !r.url.startsWith("/apim-token-service/"));
+const business = (s: HostileServer) =>
+  s.requests.filter((r) => r.url !== "/api/v2/tenant/token" && !r.url.startsWith("/apim-token-service/"));
 
 describe.each(TRANSPORTS)("over %s", (_name, transport) => {
   describe("one value per header name, the caller's winning", () => {
@@ -44,14 +46,28 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
 
     it("a call header replaces a client header of the same name in another case", async () => {
       const s = await start();
-      const zs = createZStackClient({ ...transport, baseUrl: `${s.url}/zstack`, auth: { sessionUuid: "a1b2c3d4e5f60718293a4b5c6d7e8f90" }, headers: { "X-Trace": "client" }, logLevel: "off" });
+      const zs = createZStackClient({
+        ...transport,
+        baseUrl: `${s.url}/zstack`,
+        auth: { sessionUuid: "a1b2c3d4e5f60718293a4b5c6d7e8f90" },
+        headers: { "X-Trace": "client" },
+        logLevel: "off",
+      });
       await zs.queryDingTalkAtPersons({}, { headers: { "x-trace": "call" } });
       expect(s.requests[0]!.headers["x-trace"]).toBe("call");
     });
 
     it("EnOS: a caller's Authorization replaces the configured user token; the gateway headers stay", async () => {
       const s = await start();
-      const enos = createEnosClient({ ...transport, baseUrl: s.url, appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b", appSecret: "sk", orgId: "o1", userToken: "APP_PORTAL_S_user", logLevel: "off" });
+      const enos = createEnosClient({
+        ...transport,
+        baseUrl: s.url,
+        appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b",
+        appSecret: "sk",
+        orgId: "o1",
+        userToken: "APP_PORTAL_S_user",
+        logLevel: "off",
+      });
       await enos.deleteMessageRules({ ruleIds: ["r"] }, { headers: { authorization: "Bearer mine" } });
       const sent = business(s)[0]!;
       expect(sent.headers.authorization).toBe("Bearer mine");

@@ -52,13 +52,25 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
     });
 
     it("a client header with CR/LF is a ConfigurationError at construction", () => {
-      expect(() => createEiamClient({ ...transport, baseUrl: "http://127.0.0.1:8080", accessToken: "tok", headers: { "X-Env": "a\r\nb" } })).toThrow(ConfigurationError);
-      expect(() => createEiamClient({ ...transport, baseUrl: "http://127.0.0.1:8080", accessToken: "tok", headers: { "X-Env": "a\r\nb" } })).toThrow(/headers\.X-Env/);
+      expect(() =>
+        createEiamClient({ ...transport, baseUrl: "http://127.0.0.1:8080", accessToken: "tok", headers: { "X-Env": "a\r\nb" } }),
+      ).toThrow(ConfigurationError);
+      expect(() =>
+        createEiamClient({ ...transport, baseUrl: "http://127.0.0.1:8080", accessToken: "tok", headers: { "X-Env": "a\r\nb" } }),
+      ).toThrow(/headers\.X-Env/);
     });
 
     it("a configured credential that cannot be a header value fails as a ValidationError, not a network error", async () => {
       const s = await start();
-      const enos = createEnosClient({ ...transport, baseUrl: s.url, appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b", appSecret: "sk", orgId: "o1", userToken: "user\r\ntoken", logLevel: "off" });
+      const enos = createEnosClient({
+        ...transport,
+        baseUrl: s.url,
+        appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b",
+        appSecret: "sk",
+        orgId: "o1",
+        userToken: "user\r\ntoken",
+        logLevel: "off",
+      });
       const err = await enos.deleteMessageRules({ ruleIds: ["r"] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationError);
       expect((err as Error).message).not.toContain("user\r\ntoken");
@@ -67,9 +79,18 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
   });
 
   describe("path parameters that cannot be URL-encoded", () => {
-    it.each([["a lone high surrogate", "abc\uD800"], ["a lone low surrogate", "\uDC00def"]])("%s in a path parameter is a ValidationError naming it", async (_what, uuid) => {
+    it.each([
+      ["a lone high surrogate", "abc\uD800"],
+      ["a lone low surrogate", "\uDC00def"],
+    ])("%s in a path parameter is a ValidationError naming it", async (_what, uuid) => {
       const s = await start();
-      const zs = createZStackClient({ ...transport, baseUrl: `${s.url}/zstack`, auth: { sessionUuid: SESSION }, logLevel: "off", validate: false });
+      const zs = createZStackClient({
+        ...transport,
+        baseUrl: `${s.url}/zstack`,
+        auth: { sessionUuid: SESSION },
+        logLevel: "off",
+        validate: false,
+      });
       const err = await zs.getDingTalkAtPerson(uuid).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationError);
       expect((err as ValidationError).violations[0]).toMatchObject({ path: "path.uuid", rule: "wellFormedUnicode" });
@@ -78,7 +99,13 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
 
     it("a well-formed pair (an emoji) is not a lone surrogate", async () => {
       const s = await start();
-      const zs = createZStackClient({ ...transport, baseUrl: `${s.url}/zstack`, auth: { sessionUuid: SESSION }, logLevel: "off", validate: false });
+      const zs = createZStackClient({
+        ...transport,
+        baseUrl: `${s.url}/zstack`,
+        auth: { sessionUuid: SESSION },
+        logLevel: "off",
+        validate: false,
+      });
       await zs.getDingTalkAtPerson("abc😀");
       expect(s.requests[0]!.url).toContain(encodeURIComponent("abc😀"));
     });
@@ -92,7 +119,8 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
     });
 
     it("ordinary ports are accepted", () => {
-      for (const port of [80, 443, 8080, 4010]) expect(() => createEiamClient({ ...transport, baseUrl: `http://127.0.0.1:${port}`, accessToken: "tok" })).not.toThrow();
+      for (const port of [80, 443, 8080, 4010])
+        expect(() => createEiamClient({ ...transport, baseUrl: `http://127.0.0.1:${port}`, accessToken: "tok" })).not.toThrow();
     });
   });
 });

@@ -59,33 +59,33 @@ async function failure(call: () => Promise<unknown>): Promise<Error> {
 }
 
 describe("redaction cannot age or be outrun", () => {
-  it(
-    "EIAM: after 300 token renewals the client secret is still scrubbed from an answer that echoes it",
-    async () => {
-      const config = sandbox.config.eiam;
-      const eiam = createEiamClient({ ...config, ...quiet });
-      const { notice_id } = await eiam.sendInSiteNotice({ title: "t", content: "c", message_type: "TEXT", user_names: ["lisi"] });
-      const issuedBefore = (sandbox.eiam.state() as { tokens: unknown[] }).tokens.length;
-      for (let i = 0; i < 300; i++) {
-        sandbox.eiam.expireTokens(); // the next call is refused invalid_token: one renewal each
-        await eiam.getInSiteNoticeSendResult(notice_id);
-      }
-      // 300 renewals, each an access_token and an id_token (600 values: more than the old 512 slots)
-      expect((sandbox.eiam.state() as { tokens: unknown[] }).tokens.length - issuedBefore).toBeGreaterThanOrEqual(300);
+  it("EIAM: after 300 token renewals the client secret is still scrubbed from an answer that echoes it", async () => {
+    const config = sandbox.config.eiam;
+    const eiam = createEiamClient({ ...config, ...quiet });
+    const { notice_id } = await eiam.sendInSiteNotice({ title: "t", content: "c", message_type: "TEXT", user_names: ["lisi"] });
+    const issuedBefore = (sandbox.eiam.state() as { tokens: unknown[] }).tokens.length;
+    for (let i = 0; i < 300; i++) {
+      sandbox.eiam.expireTokens(); // the next call is refused invalid_token: one renewal each
+      await eiam.getInSiteNoticeSendResult(notice_id);
+    }
+    // 300 renewals, each an access_token and an id_token (600 values: more than the old 512 slots)
+    expect((sandbox.eiam.state() as { tokens: unknown[] }).tokens.length - issuedBefore).toBeGreaterThanOrEqual(300);
 
-      sandbox.eiam.addFault({
-        operation: "getInSiteNoticeSendResult",
-        nth: 1,
-        status: 400,
-        body: JSON.stringify({ error_code: "COM.0601", error_msg: `client secret ${config.clientSecret} is not allowed here`, echo: config.clientSecret }),
-      });
-      const error = await failure(() => eiam.getInSiteNoticeSendResult(notice_id));
-      expect(error).toBeInstanceOf(EiamApiError);
-      expect(error.message).toContain("client secret [redacted] is not allowed here");
-      expect(everythingShown(error)).not.toContain(config.clientSecret);
-    },
-    60_000,
-  );
+    sandbox.eiam.addFault({
+      operation: "getInSiteNoticeSendResult",
+      nth: 1,
+      status: 400,
+      body: JSON.stringify({
+        error_code: "COM.0601",
+        error_msg: `client secret ${config.clientSecret} is not allowed here`,
+        echo: config.clientSecret,
+      }),
+    });
+    const error = await failure(() => eiam.getInSiteNoticeSendResult(notice_id));
+    expect(error).toBeInstanceOf(EiamApiError);
+    expect(error.message).toContain("client secret [redacted] is not allowed here");
+    expect(everythingShown(error)).not.toContain(config.clientSecret);
+  }, 60_000);
 
   it("EnOS: a secret nested 20 levels deep in an error body is redacted, as is every level", async () => {
     const config = sandbox.config.enos;
@@ -172,7 +172,7 @@ describe("redaction cannot age or be outrun", () => {
     for (const form of [secret, upper, lower, new URLSearchParams({ s: secret }).toString().slice(2)]) expect(shown).not.toContain(form);
   });
 
-  it("two clients: one's short secret \"wrong\" masks its own output only, not the other vendor's \"wrong … password\"", async () => {
+  it('two clients: one\'s short secret "wrong" masks its own output only, not the other vendor\'s "wrong … password"', async () => {
     const hostile = await startTestServer(() => ({
       status: 401,
       body: { error: "invalid_client", error_description: "client secret wrong is wrong" },
@@ -185,7 +185,13 @@ describe("redaction cannot age or be outrun", () => {
 
     const { lines, logger } = recordingLogger();
     const config = sandbox.config.zstack;
-    const zs = createZStackClient({ baseUrl: config.baseUrl, auth: { accountName: config.auth.accountName, password: "Not-The-Password-1" }, ...quiet, logger, logLevel: "warn" });
+    const zs = createZStackClient({
+      baseUrl: config.baseUrl,
+      auth: { accountName: config.auth.accountName, password: "Not-The-Password-1" },
+      ...quiet,
+      logger,
+      logLevel: "warn",
+    });
     const other = await failure(() => zs.queryDingTalkAtPersons({}));
     expect(other).toBeInstanceOf(ZStackAuthenticationError);
     expect(other.message).toContain("wrong account name or password");
@@ -210,7 +216,11 @@ describe("redaction cannot age or be outrun", () => {
     const error = await failure(() => eiam.getInSiteNoticeSendResult("n-1"));
     expect(error).toBeInstanceOf(EiamApiError);
     const e = error as EiamApiError;
-    expect([e.requestId, e.code, e.message]).toEqual(["req-[redacted]", "[redacted]", "eiam getInSiteNoticeSendResult failed: HTTP 400 [redacted]: bearer [redacted] not allowed"]);
+    expect([e.requestId, e.code, e.message]).toEqual([
+      "req-[redacted]",
+      "[redacted]",
+      "eiam getInSiteNoticeSendResult failed: HTTP 400 [redacted]: bearer [redacted] not allowed",
+    ]);
     expect(e.body).toEqual({ error_code: " [redacted]", error_msg: "bearer [redacted] not allowed", echo: { deeper: ["[redacted]"] } });
     for (const [key, value] of Object.entries(e)) expect(JSON.stringify(value) ?? "", key).not.toContain(token);
     expect(everythingShown(error)).not.toContain(token);
@@ -239,12 +249,18 @@ describe("redaction cannot age or be outrun", () => {
     }));
     const enosServer = await startTestServer((request) =>
       request.pathname.endsWith("/token/get")
-        ? { body: { status: 0, msg: "SUCCESS", business: "apim-token-service", data: { accessToken: `tok-${randomUUID()}`, expire: 7200 } } }
+        ? {
+            body: { status: 0, msg: "SUCCESS", business: "apim-token-service", data: { accessToken: `tok-${randomUUID()}`, expire: 7200 } },
+          }
         : { body: { code: 31401, message: `signature ${request.headers["apim-signature"]} does not match`, data: null } },
     );
     servers.push(zstackServer, enosServer);
 
-    const zs = createZStackClient({ baseUrl: `${zstackServer.url}/zstack`, auth: { accessKeyId: "ak-1", accessKeySecret: "ak-secret-0001" }, ...quiet });
+    const zs = createZStackClient({
+      baseUrl: `${zstackServer.url}/zstack`,
+      auth: { accessKeyId: "ak-1", accessKeySecret: "ak-secret-0001" },
+      ...quiet,
+    });
     const zstackError = await failure(() => zs.queryDingTalkAtPersons({}));
     const zstackSignature = zstackServer.requests[0]!.headers.authorization!.split(":")[1]!;
     expect(zstackError).toBeInstanceOf(ZStackApiError);
@@ -259,29 +275,25 @@ describe("redaction cannot age or be outrun", () => {
     expect(everythingShown(enosError)).not.toContain(enosSignature);
   });
 
-  it(
-    "ZStack: the current session is never evicted, however many transient values come after it",
-    async () => {
-      const config = sandbox.config.zstack;
-      const wire = recordingFetch();
-      const zs = createZStackClient({ ...config, ...quiet, fetch: wire.fetch });
-      await zs.queryDingTalkAtPersons({});
-      const session = wire.exchanges.map((x) => /^OAuth (.+)$/.exec(x.headers.authorization ?? "")?.[1]).find(Boolean)!;
-      expect(session).toMatch(/^[0-9a-f]{32}$/);
-      // Each session passed to validateSession is remembered too (it travels in the URL path):
-      // 600 of them, more than the old 512-value list held.
-      for (let i = 0; i < 600; i++) expect(await zs.validateSession(randomUUID().replace(/-/g, ""))).toBe(false);
-      sandbox.zstack.addFault({
-        operation: "QuerySNSDingTalkAtPerson",
-        nth: 1,
-        status: 503,
-        body: JSON.stringify({ error: { code: "SYS.1000", details: `session ${session} is busy` } }),
-      });
-      const error = await failure(() => zs.queryDingTalkAtPersons({}));
-      expect(error).toBeInstanceOf(ZStackApiError);
-      expect(error.message).toContain("session [redacted] is busy");
-      expect(everythingShown(error)).not.toContain(session);
-    },
-    60_000,
-  );
+  it("ZStack: the current session is never evicted, however many transient values come after it", async () => {
+    const config = sandbox.config.zstack;
+    const wire = recordingFetch();
+    const zs = createZStackClient({ ...config, ...quiet, fetch: wire.fetch });
+    await zs.queryDingTalkAtPersons({});
+    const session = wire.exchanges.map((x) => /^OAuth (.+)$/.exec(x.headers.authorization ?? "")?.[1]).find(Boolean)!;
+    expect(session).toMatch(/^[0-9a-f]{32}$/);
+    // Each session passed to validateSession is remembered too (it travels in the URL path):
+    // 600 of them, more than the old 512-value list held.
+    for (let i = 0; i < 600; i++) expect(await zs.validateSession(randomUUID().replace(/-/g, ""))).toBe(false);
+    sandbox.zstack.addFault({
+      operation: "QuerySNSDingTalkAtPerson",
+      nth: 1,
+      status: 503,
+      body: JSON.stringify({ error: { code: "SYS.1000", details: `session ${session} is busy` } }),
+    });
+    const error = await failure(() => zs.queryDingTalkAtPersons({}));
+    expect(error).toBeInstanceOf(ZStackApiError);
+    expect(error.message).toContain("session [redacted] is busy");
+    expect(everythingShown(error)).not.toContain(session);
+  }, 60_000);
 });

@@ -22,7 +22,10 @@ const quiet = { logLevel: "off" as const, retry: { initialDelayMs: 1, maxDelayMs
 
 /** Another origin (127.0.0.2) that records whatever reaches it and answers success. */
 async function elsewhere() {
-  return start((_req, res) => json(res, 200, { inventory: { uuid: "stolen" }, status: 0, data: { accessToken: "x", expire: 7200 } }), "127.0.0.2");
+  return start(
+    (_req, res) => json(res, 200, { inventory: { uuid: "stolen" }, status: 0, data: { accessToken: "x", expire: 7200 } }),
+    "127.0.0.2",
+  );
 }
 
 describe.each(TRANSPORTS)("over %s", (_name, transport) => {
@@ -33,11 +36,22 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
         res.writeHead(status, { location: `${other.origin}/zstack/v1/accounts/login?token=abc` });
         res.end();
       });
-      const zs = createZStackClient({ ...transport, baseUrl: `${evil.url}/zstack`, auth: { accountName: "admin", password: "hunter2-password" }, ...quiet });
+      const zs = createZStackClient({
+        ...transport,
+        baseUrl: `${evil.url}/zstack`,
+        auth: { accountName: "admin", password: "hunter2-password" },
+        ...quiet,
+      });
       const err = await zs.queryDingTalkAtPersons().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RedirectError);
       expect(isRedirectError(err)).toBe(true);
-      expect(err).toMatchObject({ kind: "redirect", status, targetOrigin: other.origin, mayHaveReachedServer: true, operation: "LogInByAccount" });
+      expect(err).toMatchObject({
+        kind: "redirect",
+        status,
+        targetOrigin: other.origin,
+        mayHaveReachedServer: true,
+        operation: "LogInByAccount",
+      });
       expect((err as Error).message).toContain(other.origin);
       expect((err as Error).message).not.toContain("token=abc");
       expect(other.requests).toHaveLength(0);
@@ -48,11 +62,19 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
       for (const status of [307, 308]) {
         const other = await elsewhere();
         const evil = await start((req, res) => {
-          if (req.url!.startsWith("/apim-token-service/")) return json(res, 200, { status: 0, msg: "SUCCESS", data: { accessToken: "tok-here", expire: 7200 } });
+          if (req.url!.startsWith("/apim-token-service/"))
+            return json(res, 200, { status: 0, msg: "SUCCESS", data: { accessToken: "tok-here", expire: 7200 } });
           res.writeHead(status, { location: `${other.origin}${req.url}` });
           res.end();
         });
-        const enos = createEnosClient({ ...transport, baseUrl: evil.url, appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b", appSecret: "sk-secret-value", orgId: "o1", ...quiet });
+        const enos = createEnosClient({
+          ...transport,
+          baseUrl: evil.url,
+          appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b",
+          appSecret: "sk-secret-value",
+          orgId: "o1",
+          ...quiet,
+        });
         const err = await enos.deleteMessageRules({ ruleIds: ["r1"] }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(RedirectError);
         expect(err).toMatchObject({ status, targetOrigin: other.origin });
@@ -68,7 +90,14 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
         res.writeHead(307, { location: `${other.origin}${req.url}` });
         res.end();
       });
-      const enos = createEnosClient({ ...transport, baseUrl: evil.url, appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b", appSecret: "sk-secret-value", orgId: "o1", ...quiet });
+      const enos = createEnosClient({
+        ...transport,
+        baseUrl: evil.url,
+        appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b",
+        appSecret: "sk-secret-value",
+        orgId: "o1",
+        ...quiet,
+      });
       const err = await enos.searchMessageRules({ ruleIds: [] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RedirectError);
       expect(other.requests).toHaveLength(0);
@@ -96,7 +125,12 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
         res.writeHead(302, { location: "http://[not a url" });
         res.end();
       });
-      const zs = createZStackClient({ ...transport, baseUrl: `${evil.url}/zstack`, auth: { sessionUuid: "a1b2c3d4e5f60718293a4b5c6d7e8f90" }, ...quiet });
+      const zs = createZStackClient({
+        ...transport,
+        baseUrl: `${evil.url}/zstack`,
+        auth: { sessionUuid: "a1b2c3d4e5f60718293a4b5c6d7e8f90" },
+        ...quiet,
+      });
       const err = await zs.queryDingTalkAtPersons().catch((e: unknown) => e);
       expect(err).toMatchObject({ kind: "redirect", status: 302, targetOrigin: undefined });
       expect((err as Error).message).toContain("an undisclosed location");
@@ -110,7 +144,13 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
         Object.defineProperty(r, "type", { value: "opaqueredirect" });
         return r;
       };
-      const zs = createZStackClient({ ...transport, baseUrl: "http://127.0.0.1:9999/zstack", auth: { sessionUuid: "a1b2c3d4e5f60718293a4b5c6d7e8f90" }, fetch: opaque, ...quiet });
+      const zs = createZStackClient({
+        ...transport,
+        baseUrl: "http://127.0.0.1:9999/zstack",
+        auth: { sessionUuid: "a1b2c3d4e5f60718293a4b5c6d7e8f90" },
+        fetch: opaque,
+        ...quiet,
+      });
       const err = await zs.queryDingTalkAtPersons().catch((e: unknown) => e);
       expect(inits.map((i) => i.redirect)).toEqual(["manual"]);
       expect(err).toMatchObject({ kind: "redirect", targetOrigin: undefined });

@@ -82,7 +82,12 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
           : json(res, 200, { inventory: { uuid: "u1", phoneNumber: "+86-13800001111", endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6" } }),
       );
       servers.push(s);
-      const zs = createZStackClient({ ...transport, baseUrl: `${s.url}/zstack`, auth: { sessionUuid: "a1b2c3d4e5f60718293a4b5c6d7e8f90" }, logLevel: "off" });
+      const zs = createZStackClient({
+        ...transport,
+        baseUrl: `${s.url}/zstack`,
+        auth: { sessionUuid: "a1b2c3d4e5f60718293a4b5c6d7e8f90" },
+        logLevel: "off",
+      });
       const phone = { toJSON: () => "not a phone number" };
       const err = await zs
         .addDingTalkAtPerson({ phoneNumber: phone as unknown as string, endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6" })

@@ -22,28 +22,52 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
           : json(res, 200, { code: 0, msg: "OK", data: true }),
       );
       servers.push(s);
-      const enos = createEnosClient({ ...transport, baseUrl: s.url, appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b", appSecret: "sk", orgId: "o1", logLevel: "off" });
+      const enos = createEnosClient({
+        ...transport,
+        baseUrl: s.url,
+        appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b",
+        appSecret: "sk",
+        orgId: "o1",
+        logLevel: "off",
+      });
       for (const id of ["a", "b", "c"]) await enos.deleteMessageRules({ ruleIds: [id] });
       expect(s.requests.filter((r) => r.url.startsWith("/apim-token-service/"))).toHaveLength(1);
-      expect(s.requests.filter((r) => !r.url.startsWith("/apim-token-service/")).map((r) => r.headers["apim-accesstoken"])).toEqual(["tok-1", "tok-1", "tok-1"]);
+      expect(s.requests.filter((r) => !r.url.startsWith("/apim-token-service/")).map((r) => r.headers["apim-accesstoken"])).toEqual([
+        "tok-1",
+        "tok-1",
+        "tok-1",
+      ]);
     });
 
     it("ZStack: a 60 s session serves three calls with one login", async () => {
       let n = 0;
       const s = await startHostileServer((req, res) =>
         req.url!.endsWith("/login")
-          ? json(res, 200, { inventory: { uuid: `0000000000000000000000000000000${++n}`, createDate: "Dec 25, 2023 2:07:43 PM", expiredDate: "Dec 25, 2023 2:08:43 PM" } })
+          ? json(res, 200, {
+              inventory: {
+                uuid: `0000000000000000000000000000000${++n}`,
+                createDate: "Dec 25, 2023 2:07:43 PM",
+                expiredDate: "Dec 25, 2023 2:08:43 PM",
+              },
+            })
           : json(res, 200, { inventories: [] }),
       );
       servers.push(s);
-      const zs = createZStackClient({ ...transport, baseUrl: `${s.url}/zstack`, auth: { accountName: "admin", password: "pw-60s" }, logLevel: "off" });
+      const zs = createZStackClient({
+        ...transport,
+        baseUrl: `${s.url}/zstack`,
+        auth: { accountName: "admin", password: "pw-60s" },
+        logLevel: "off",
+      });
       for (let i = 0; i < 3; i++) await zs.queryDingTalkAtPersons();
       expect(s.requests.filter((r) => r.url.endsWith("/login"))).toHaveLength(1);
     });
 
     it("EIAM (which already did this): a 60 s token serves three calls with one token request", async () => {
       const s = await startHostileServer((req, res) =>
-        req.url === "/api/v2/tenant/token" ? json(res, 200, { access_token: "eiam-tok", expires_in: 60 }) : json(res, 200, { notice_id: "n" }),
+        req.url === "/api/v2/tenant/token"
+          ? json(res, 200, { access_token: "eiam-tok", expires_in: 60 })
+          : json(res, 200, { notice_id: "n" }),
       );
       servers.push(s);
       const eiam = createEiamClient({ ...transport, baseUrl: s.url, clientId: "cid", clientSecret: "client-secret", logLevel: "off" });

@@ -157,9 +157,10 @@ function keyArbitrary(schema: Schema): fc.Arbitrary<string> {
   let arb = keyMemo.get(schema);
   if (!arb) {
     const names = schema.propertyNames as Schema | undefined;
-    arb = names && typeof names.pattern === "string"
-      ? fc.stringMatching(new RegExp(names.pattern))
-      : fc.string({ unit: TEXT_UNIT, minLength: 1, maxLength: 12 });
+    arb =
+      names && typeof names.pattern === "string"
+        ? fc.stringMatching(new RegExp(names.pattern))
+        : fc.string({ unit: TEXT_UNIT, minLength: 1, maxLength: 12 });
     keyMemo.set(schema, arb);
   }
   return arb;
@@ -168,10 +169,10 @@ function keyArbitrary(schema: Schema): fc.Arbitrary<string> {
 function validObject(schema: Schema, caps: Caps): fc.Arbitrary<Record<string, unknown>> {
   const props = (schema.properties as Record<string, Schema | boolean> | undefined) ?? {};
   const required = ((schema.required as string[] | undefined) ?? []).filter((k) => k in props);
-  const known = fc.record(
-    Object.fromEntries(Object.entries(props).map(([k, s]) => [k, validValue(s, caps)])),
-    { requiredKeys: required, noNullPrototype: true },
-  );
+  const known = fc.record(Object.fromEntries(Object.entries(props).map(([k, s]) => [k, validValue(s, caps)])), {
+    requiredKeys: required,
+    noNullPrototype: true,
+  });
   const extra = schema.additionalProperties;
   if (!isObject(extra)) return known as fc.Arbitrary<Record<string, unknown>>;
   // A map (the EnOS `messageRule`): entries under the propertyNames pattern, counted by min/maxProperties.
@@ -249,7 +250,8 @@ function nodeSites(schema: Schema): NodeSites {
   const types = typesOf(schema);
   if (types) {
     const wrong = TYPE_SAMPLES.filter((v) => !typeAllows(types, v));
-    if (wrong.length) always.push({ kind: "wrong type", keyword: "type", replacement: fc.constantFrom(...wrong).map((v) => ({ value: v })) });
+    if (wrong.length)
+      always.push({ kind: "wrong type", keyword: "type", replacement: fc.constantFrom(...wrong).map((v) => ({ value: v })) });
   }
   if (Array.isArray(schema.enum) || "const" in schema) {
     const allowed = Array.isArray(schema.enum) ? (schema.enum as unknown[]) : [schema.const];
@@ -262,7 +264,11 @@ function nodeSites(schema: Schema): NodeSites {
       )
       .filter((v) => !allowed.some((a) => a === v));
     const isEnum = Array.isArray(schema.enum);
-    always.push({ kind: isEnum ? "outside enum" : "not the const", keyword: isEnum ? "enum" : "const", replacement: outside.map((v) => ({ value: v })) });
+    always.push({
+      kind: isEnum ? "outside enum" : "not the const",
+      keyword: isEnum ? "enum" : "const",
+      replacement: outside.map((v) => ({ value: v })),
+    });
   }
   // A cross-field rule (if/then, allOf, anyOf…): a value that keeps every plain constraint of
   // this node and breaks the rule.
@@ -272,8 +278,18 @@ function nodeSites(schema: Schema): NodeSites {
   const number: Array<Omit<Site, "path">> = [];
   const min = num(schema.minimum);
   const max = num(schema.maximum);
-  if (min !== undefined) number.push({ kind: "below minimum", keyword: "minimum", replacement: fc.integer({ min: 1, max: 1000 }).map((d) => ({ value: min - d })) });
-  if (max !== undefined) number.push({ kind: "above maximum", keyword: "maximum", replacement: fc.integer({ min: 1, max: 1000 }).map((d) => ({ value: max + d })) });
+  if (min !== undefined)
+    number.push({
+      kind: "below minimum",
+      keyword: "minimum",
+      replacement: fc.integer({ min: 1, max: 1000 }).map((d) => ({ value: min - d })),
+    });
+  if (max !== undefined)
+    number.push({
+      kind: "above maximum",
+      keyword: "maximum",
+      replacement: fc.integer({ min: 1, max: 1000 }).map((d) => ({ value: max + d })),
+    });
 
   const result = { always, string: buildStringSites(schema), number };
   nodeMemo.set(schema, result);
@@ -299,12 +315,18 @@ function buildStringSites(schema: Schema): Array<Omit<Site, "path">> {
   const out: Array<Omit<Site, "path">> = [];
   const { min, max } = lengthBounds(schema);
   const pattern = typeof schema.pattern === "string" ? new RegExp(schema.pattern) : undefined;
-  const add = (kind: string, keyword: string, arb: fc.Arbitrary<string>) => out.push({ kind, keyword, replacement: arb.map((value) => ({ value })) });
+  const add = (kind: string, keyword: string, arb: fc.Arbitrary<string>) =>
+    out.push({ kind, keyword, replacement: arb.map((value) => ({ value })) });
   if (min > 0) add("too short", "minLength", fc.string({ unit: TEXT_UNIT, maxLength: min - 1 }));
   if (max !== undefined) {
     if (pattern) {
       // Longer than allowed and still matching the pattern, when the pattern can grow that far.
-      if (canExceed(pattern, max)) add("too long", "maxLength", fc.stringMatching(pattern, { size: "medium" }).filter((s) => s.length > max));
+      if (canExceed(pattern, max))
+        add(
+          "too long",
+          "maxLength",
+          fc.stringMatching(pattern, { size: "medium" }).filter((s) => s.length > max),
+        );
     } else {
       add("too long", "maxLength", fc.string({ unit: TEXT_UNIT, minLength: max + 1, maxLength: max + 20 }));
       // Within the limit in code points, over it in UTF-16 code units (how the vendors count).
@@ -342,7 +364,12 @@ function arraySites(schema: Schema, value: unknown[], path: Segment[]): Site[] {
   const min = num(schema.minItems);
   const max = num(schema.maxItems);
   if (min !== undefined && min > 0) {
-    out.push({ path, kind: "too few items", keyword: "minItems", replacement: fc.integer({ min: 0, max: min - 1 }).map((n) => ({ value: value.slice(0, n) })) });
+    out.push({
+      path,
+      kind: "too few items",
+      keyword: "minItems",
+      replacement: fc.integer({ min: 0, max: min - 1 }).map((n) => ({ value: value.slice(0, n) })),
+    });
   }
   if (max !== undefined) {
     const more = fc.array(validValue(itemSchema), { minLength: max + 1 - value.length, maxLength: max + 3 - value.length });
@@ -369,26 +396,46 @@ function objectSites(schema: Schema, value: Record<string, unknown>, path: Segme
     const unknown = fc
       .tuple(fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,15}$/), fc.jsonValue({ maxDepth: 1 }))
       .filter(([k]) => !(k in props) && !(k in value));
-    add("unknown field", "additionalProperties", unknown.map(([k, v]) => ({ value: { ...value, [k]: v } })));
+    add(
+      "unknown field",
+      "additionalProperties",
+      unknown.map(([k, v]) => ({ value: { ...value, [k]: v } })),
+    );
   }
   if (namePattern && isObject(extra)) {
     const entryValue = validValue(extra as Schema);
     const badKey = fc.string({ unit: TEXT_UNIT, maxLength: 12 }).filter((k) => !namePattern.test(k) && !(k in value) && !(k in props));
-    add("key not allowed", "propertyNames", fc.tuple(badKey, entryValue).map(([k, v]) => ({ value: { ...value, [k]: v } })));
+    add(
+      "key not allowed",
+      "propertyNames",
+      fc.tuple(badKey, entryValue).map(([k, v]) => ({ value: { ...value, [k]: v } })),
+    );
   }
   const maxP = num(schema.maxProperties);
   if (maxP !== undefined && isObject(extra)) {
-    const entries = fc.dictionary(keyArbitrary(schema).filter((k) => !(k in value)), validValue(extra as Schema), {
-      minKeys: maxP + 1 - count,
-      maxKeys: maxP + 3 - count,
-      noNullPrototype: true,
-    });
-    add("too many entries", "maxProperties", entries.map((more) => ({ value: { ...value, ...more } })));
+    const entries = fc.dictionary(
+      keyArbitrary(schema).filter((k) => !(k in value)),
+      validValue(extra as Schema),
+      {
+        minKeys: maxP + 1 - count,
+        maxKeys: maxP + 3 - count,
+        noNullPrototype: true,
+      },
+    );
+    add(
+      "too many entries",
+      "maxProperties",
+      entries.map((more) => ({ value: { ...value, ...more } })),
+    );
   }
   const minP = num(schema.minProperties);
   if (minP !== undefined && minP > 0) {
     const keys = Object.keys(value);
-    add("too few entries", "minProperties", fc.integer({ min: 0, max: minP - 1 }).map((n) => ({ value: Object.fromEntries(keys.slice(0, n).map((k) => [k, value[k]])) })));
+    add(
+      "too few entries",
+      "minProperties",
+      fc.integer({ min: 0, max: minP - 1 }).map((n) => ({ value: Object.fromEntries(keys.slice(0, n).map((k) => [k, value[k]])) })),
+    );
   }
   for (const [key, v] of Object.entries(value)) {
     const sub = key in props ? props[key]! : isObject(extra) ? (extra as Schema) : undefined;
@@ -424,10 +471,14 @@ export function invalidValue(schema: Schema, keep: (site: Site) => boolean = () 
     const all = sites(schema, valid).filter(keep);
     if (all.length === 0) throw new Error("no constraint applies to this value");
     const kinds = [...new Set(all.map((s) => s.kind))];
-    return fc.constantFrom(...kinds).chain((kind) =>
-      fc.constantFrom(...all.filter((s) => s.kind === kind)).chain((site) =>
-        site.replacement.map((r) => ({ value: applyAt(valid, site.path, r), kind: site.kind, keyword: site.keyword, path: site.path })),
-      ),
-    );
+    return fc
+      .constantFrom(...kinds)
+      .chain((kind) =>
+        fc
+          .constantFrom(...all.filter((s) => s.kind === kind))
+          .chain((site) =>
+            site.replacement.map((r) => ({ value: applyAt(valid, site.path, r), kind: site.kind, keyword: site.keyword, path: site.path })),
+          ),
+      );
   });
 }

@@ -42,21 +42,29 @@ const CASES: Case[] = [
           : zs.queryDingTalkAtPersons({ q: [`endpointUuid=${endpointUuid}`], limit: 1 });
     },
     stored: (round) =>
-      (sandbox.zstack.state() as { atPersons: Array<{ phoneNumber: string }> }).atPersons.filter((p) => p.phoneNumber.startsWith(`+86-1${round}`)).length,
+      (sandbox.zstack.state() as { atPersons: Array<{ phoneNumber: string }> }).atPersons.filter((p) =>
+        p.phoneNumber.startsWith(`+86-1${round}`),
+      ).length,
   },
   {
     vendor: "eiam",
     tokenOperations: ["getAccessToken"],
     async client() {
       // A notice to read, sent by another client so that this one starts with an empty cache.
-      const { notice_id } = await createEiamClient({ ...sandbox.config.eiam, ...quiet }).sendInSiteNotice({ title: "read me", content: "c", message_type: "TEXT", all: true });
+      const { notice_id } = await createEiamClient({ ...sandbox.config.eiam, ...quiet }).sendInSiteNotice({
+        title: "read me",
+        content: "c",
+        message_type: "TEXT",
+        all: true,
+      });
       const eiam = createEiamClient({ ...sandbox.config.eiam, ...quiet });
       return (i, round) =>
         i % 2 === 0
           ? eiam.sendInSiteNotice({ title: `${round}-${i}`, content: "concurrent", message_type: "TEXT", user_names: ["lisi"] })
           : eiam.getInSiteNoticeSendResult(notice_id);
     },
-    stored: (round) => (sandbox.eiam.state() as { notices: Array<{ title: string }> }).notices.filter((n) => n.title.startsWith(`${round}-`)).length,
+    stored: (round) =>
+      (sandbox.eiam.state() as { notices: Array<{ title: string }> }).notices.filter((n) => n.title.startsWith(`${round}-`)).length,
   },
   {
     vendor: "enos",
@@ -68,13 +76,15 @@ const CASES: Case[] = [
           ? enos.createMessageRules({ rules: [{ ruleName: `${round}-${i}`, messageRule: { mark1: ["x"] } }] })
           : enos.searchMessageRules({ ruleIds: [] });
     },
-    stored: (round) => (sandbox.enos.state() as { rules: Array<{ ruleName: string }> }).rules.filter((r) => r.ruleName.startsWith(`${round}-`)).length,
+    stored: (round) =>
+      (sandbox.enos.state() as { rules: Array<{ ruleName: string }> }).rules.filter((r) => r.ruleName.startsWith(`${round}-`)).length,
   },
 ];
 
 const tokenRequests = (server: VendorServer, operations: string[], from: number) => {
   const counts: Record<string, number> = {};
-  for (const r of server.requests.slice(from)) if (r.operationId && operations.includes(r.operationId)) counts[r.operationId] = (counts[r.operationId] ?? 0) + 1;
+  for (const r of server.requests.slice(from))
+    if (r.operationId && operations.includes(r.operationId)) counts[r.operationId] = (counts[r.operationId] ?? 0) + 1;
   return counts;
 };
 
@@ -106,7 +116,9 @@ describe.each(CASES)(`$vendor: ${CONCURRENT} concurrent calls, one token`, (c) =
     expect(failed, "calls that failed").toEqual([]);
     const tokens = tokenRequests(server, c.tokenOperations, from);
     const refused = server.requests.slice(from).filter((r) => r.status === 400 || r.status === 401 || r.status === 503).length;
-    numbers.push(`expired token, ${CONCURRENT} concurrent calls (${refused} refused as expired) → token requests ${JSON.stringify(tokens)}`);
+    numbers.push(
+      `expired token, ${CONCURRENT} concurrent calls (${refused} refused as expired) → token requests ${JSON.stringify(tokens)}`,
+    );
     // One renewal: one token fetch (EnOS first tries a refresh, which an expired token cannot get).
     expect(tokens[c.tokenOperations[0]!]).toBe(1);
     for (const op of c.tokenOperations.slice(1)) expect(tokens[op] ?? 0).toBeLessThanOrEqual(1);

@@ -90,7 +90,9 @@ beforeAll(async () => {
   const rule = (name: string) => ({ ruleName: name, messageRule: { mark1: ["seed"] } });
   updatableRules = await enos.createMessageRules({ appId, rules: [rule("update-a"), rule("update-b")] });
   for (let batch = 0; batch < 3; batch++) {
-    deletableRules.push(...(await enos.createMessageRules({ appId, rules: Array.from({ length: 50 }, (_, i) => rule(`delete-${batch}-${i}`)) })));
+    deletableRules.push(
+      ...(await enos.createMessageRules({ appId, rules: Array.from({ length: 50 }, (_, i) => rule(`delete-${batch}-${i}`)) })),
+    );
   }
 });
 
@@ -148,7 +150,10 @@ const OPERATIONS: CorpusOperation[] = [
     call: (r) => zs.queryDingTalkAtPersons(r.query as never),
     expressible: (b) => b.path.length > 1,
     realistic: (r) => ({
-      query: { ...pick(obj(r.query), ["limit", "count", "replyWithCount"]), q: [`endpointUuid=${sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid}`] },
+      query: {
+        ...pick(obj(r.query), ["limit", "count", "replyWithCount"]),
+        q: [`endpointUuid=${sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid}`],
+      },
     }),
   },
   {
@@ -157,15 +162,21 @@ const OPERATIONS: CorpusOperation[] = [
     operationId: "UpdateAtPersonOfAtDingTalkEndpoint",
     method: "updateDingTalkAtPerson",
     call: (r) =>
-      zs.updateDingTalkAtPerson(obj(r.path).uuid as string, {
-        ...obj(obj(r.body).updateAtPersonOfAtDingTalkEndpoint),
-        ...pick(obj(r.body), TAGS),
-      } as never),
+      zs.updateDingTalkAtPerson(
+        obj(r.path).uuid as string,
+        {
+          ...obj(obj(r.body).updateAtPersonOfAtDingTalkEndpoint),
+          ...pick(obj(r.body), TAGS),
+        } as never,
+      ),
     expressible: (b) => b.path.length > 1 && zstackWrapped("updateAtPersonOfAtDingTalkEndpoint")(b),
     realistic: (r) => {
       const person = sandbox.fixtures.zstack.atPersons[0]!;
       const { phoneNumber: _p, ...fields } = obj(obj(r.body).updateAtPersonOfAtDingTalkEndpoint);
-      return { path: { uuid: person.uuid }, body: { updateAtPersonOfAtDingTalkEndpoint: { ...fields, endpointUuid: person.endpointUuid } } };
+      return {
+        path: { uuid: person.uuid },
+        body: { updateAtPersonOfAtDingTalkEndpoint: { ...fields, endpointUuid: person.endpointUuid } },
+      };
     },
   },
   {
@@ -357,7 +368,9 @@ describe.each(OPERATIONS)("$vendor $operationId ($method)", (op) => {
       );
       if (error instanceof ValidationError || !(error === undefined || isSignalBridgeError(error))) {
         summary.validRefused++;
-        refused.push(`${outcome(error)}: ${error instanceof Error ? error.message : String(error)} for ${JSON.stringify(req).slice(0, 300)}`);
+        refused.push(
+          `${outcome(error)}: ${error instanceof Error ? error.message : String(error)} for ${JSON.stringify(req).slice(0, 300)}`,
+        );
       }
       tally(summary.outcomes, outcome(error));
       summary.valid++;
@@ -380,7 +393,10 @@ describe("the corpus check itself", () => {
   it("notices a client that lets invalid requests through (validation turned off)", async () => {
     const unchecked = createEiamClient({ ...sandbox.config.eiam, logLevel: "off", validate: false });
     const schema = callerSchema("bamboocloud-eiam.yaml", "sendInSiteNotice");
-    const samples = fc.sample(invalidValue(schema).filter((b) => b.path.length > 0), { numRuns: 20, seed: SEED });
+    const samples = fc.sample(
+      invalidValue(schema).filter((b) => b.path.length > 0),
+      { numRuns: 20, seed: SEED },
+    );
     const before = sandbox.eiam.requests.length;
     let refused = 0;
     for (const broken of samples) {

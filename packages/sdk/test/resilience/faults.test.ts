@@ -59,17 +59,59 @@ const CALL_FAULTS: Fault[] = [
   { name: "no fault", at: "operation", idempotent: "ok", once: "ok" },
   { name: "500 before processing", at: "operation", spec: { status: 500 }, idempotent: "ok", once: "error, not processed" },
   { name: "502 after processing", at: "operation", spec: { status: 502, after: true }, idempotent: "ok", once: "error, processed" },
-  { name: "503 HTML page before processing", at: "operation", spec: { status: 503, action: "html" }, idempotent: "ok", once: "error, not processed" },
-  { name: "504 HTML page after processing", at: "operation", spec: { status: 504, action: "html", after: true }, idempotent: "ok", once: "error, processed" },
+  {
+    name: "503 HTML page before processing",
+    at: "operation",
+    spec: { status: 503, action: "html" },
+    idempotent: "ok",
+    once: "error, not processed",
+  },
+  {
+    name: "504 HTML page after processing",
+    at: "operation",
+    spec: { status: 504, action: "html", after: true },
+    idempotent: "ok",
+    once: "error, processed",
+  },
   { name: "429 + Retry-After", at: "operation", spec: { status: 429, retryAfter: "1" }, idempotent: "ok", once: "ok" },
-  { name: "429 on every attempt", at: "operation", spec: { status: 429, retryAfter: "0", times: RETRY.maxAttempts }, idempotent: "error", once: "error, not processed" },
-  { name: "connection dropped before processing", at: "operation", spec: { action: "drop" }, idempotent: "ok", once: "error, not processed" },
-  { name: "connection dropped after processing", at: "operation", spec: { action: "drop", after: true }, idempotent: "ok", once: "error, processed" },
+  {
+    name: "429 on every attempt",
+    at: "operation",
+    spec: { status: 429, retryAfter: "0", times: RETRY.maxAttempts },
+    idempotent: "error",
+    once: "error, not processed",
+  },
+  {
+    name: "connection dropped before processing",
+    at: "operation",
+    spec: { action: "drop" },
+    idempotent: "ok",
+    once: "error, not processed",
+  },
+  {
+    name: "connection dropped after processing",
+    at: "operation",
+    spec: { action: "drop", after: true },
+    idempotent: "ok",
+    once: "error, processed",
+  },
   { name: "stall past the timeout", at: "operation", spec: stall, idempotent: "ok", once: "error" },
   // A 2xx body the spec does not allow is a final answer (ResponseShapeError), not retried even
   // when the operation is idempotent.
-  { name: "malformed JSON after processing", at: "operation", spec: { action: "malformed-json", after: true }, idempotent: "error", once: "error, processed" },
-  { name: "malformed JSON 500 before processing", at: "operation", spec: { action: "malformed-json", status: 500 }, idempotent: "ok", once: "error, not processed" },
+  {
+    name: "malformed JSON after processing",
+    at: "operation",
+    spec: { action: "malformed-json", after: true },
+    idempotent: "error",
+    once: "error, processed",
+  },
+  {
+    name: "malformed JSON 500 before processing",
+    at: "operation",
+    spec: { action: "malformed-json", status: 500 },
+    idempotent: "ok",
+    once: "error, not processed",
+  },
   { name: "token expires on this call", at: "operation", spec: { expireTokens: true }, idempotent: "ok", once: "ok" },
   { name: "tokens expired between calls", at: "operation", expireFirst: true, idempotent: "ok", once: "ok" },
 ];
@@ -78,8 +120,22 @@ const CALL_FAULTS: Fault[] = [
 function tokenFaults(tokenEndpointRetried: boolean): Fault[] {
   const renewal: Expect = tokenEndpointRetried ? "ok" : "error, not processed";
   return [
-    { name: "token endpoint 500 during renewal", at: "token", spec: { status: 500 }, expireFirst: true, idempotent: renewal, once: renewal },
-    { name: "token endpoint dropped during renewal", at: "token", spec: { action: "drop" }, expireFirst: true, idempotent: renewal, once: renewal },
+    {
+      name: "token endpoint 500 during renewal",
+      at: "token",
+      spec: { status: 500 },
+      expireFirst: true,
+      idempotent: renewal,
+      once: renewal,
+    },
+    {
+      name: "token endpoint dropped during renewal",
+      at: "token",
+      spec: { action: "drop" },
+      expireFirst: true,
+      idempotent: renewal,
+      once: renewal,
+    },
     { name: "token endpoint stalled during renewal", at: "token", spec: stall, expireFirst: true, idempotent: renewal, once: renewal },
   ];
 }
@@ -152,7 +208,8 @@ afterAll(async () => {
 const CALL_TIMEOUT_MS = 4_000;
 const FAST = { timeoutMs: CALL_TIMEOUT_MS, attemptTimeoutMs: TIMEOUT_MS, retry: RETRY, logLevel: "off" as const };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const obj = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** Settle `promise` or give up after `ms` (without leaving a timer behind). */
 async function withDeadline(promise: Promise<unknown>, ms: number): Promise<{ settled: boolean; error: unknown }> {
@@ -174,7 +231,8 @@ async function withDeadline(promise: Promise<unknown>, ms: number): Promise<{ se
 /** What the client's answer says about whether the vendor processed the request. */
 function verdictOf(error: unknown): CallRecord["verdict"] {
   if (error === undefined) return "ok";
-  if (error instanceof TimeoutError || error instanceof NetworkError) return error.mayHaveReachedServer ? "may have been processed" : "not processed";
+  if (error instanceof TimeoutError || error instanceof NetworkError)
+    return error.mayHaveReachedServer ? "may have been processed" : "not processed";
   if (error instanceof ResponseShapeError) return "may have been processed";
   if (error instanceof ApiError) {
     // A vendor's own refusal (a code) or any 4xx is definitive; a bare 5xx cannot say. So is a
@@ -274,15 +332,23 @@ function report(plan: Plan, records: CallRecord[]): void {
       `${count((r) => r.verdict === "ok")} succeeded, ${count((r) => r.error instanceof SignalBridgeError)} typed errors, ` +
       `${count((r) => r.error !== undefined && !(r.error instanceof SignalBridgeError))} untyped, ${count((r) => !r.settled)} past the ${DEADLINE_MS} ms deadline ` +
       `(slowest ${Math.max(...records.map((r) => r.ms))} ms); unhandled rejections ${unhandled.length} (seed ${SEED})`,
-    `[faults] ${plan.vendor} non-idempotent (${plan.operations.filter((o) => o.processed).map((o) => o.method).join(", ")}): ${sends.length} calls; ` +
+    `[faults] ${plan.vendor} non-idempotent (${plan.operations
+      .filter((o) => o.processed)
+      .map((o) => o.method)
+      .join(", ")}): ${sends.length} calls; ` +
       `processed by the sandbox ${processedTotal} = ${ok} successes + ${uncertainProcessed} of ${uncertain.length} "may have been processed" errors; ` +
       `${sends.filter((r) => r.verdict === "not processed").length} "not processed" errors, processed 0; duplicates ${sends.filter((r) => (r.processed ?? 0) > 1).length}`,
   ];
-  const known = records.map((r) => r.operation.knownBug?.(r) && `${r.id} ${r.operation.method} / ${r.fault.name}: ${r.operation.knownBug(r)}`).filter(Boolean);
-  if (known.length) lines.push(`[faults] ${plan.vendor} known bugs seen (known-bugs.test.ts): ${known.length}`, ...known.map((k) => `  ${k}`));
+  const known = records
+    .map((r) => r.operation.knownBug?.(r) && `${r.id} ${r.operation.method} / ${r.fault.name}: ${r.operation.knownBug(r)}`)
+    .filter(Boolean);
+  if (known.length)
+    lines.push(`[faults] ${plan.vendor} known bugs seen (known-bugs.test.ts): ${known.length}`, ...known.map((k) => `  ${k}`));
   for (const name of faults) {
     const of = records.filter((r) => r.fault.name === name);
-    const outcomes = of.map((r) => `${r.operation.method}: ${describeError(r.error)}${r.processed === undefined ? "" : `, processed ${r.processed}`}`);
+    const outcomes = of.map(
+      (r) => `${r.operation.method}: ${describeError(r.error)}${r.processed === undefined ? "" : `, processed ${r.processed}`}`,
+    );
     lines.push(`  ${name.padEnd(40)} ${[...new Set(outcomes)].join(" | ")}`);
   }
   console.log(lines.join("\n"));
@@ -290,7 +356,8 @@ function report(plan: Plan, records: CallRecord[]): void {
 
 function check(plan: Plan, records: CallRecord[]): void {
   expect(records.length).toBeGreaterThanOrEqual(MIN_CALLS_PER_VENDOR);
-  const line = (r: CallRecord) => `${r.id} ${r.operation.method} / ${r.fault.name}: ${describeError(r.error)}${r.processed === undefined ? "" : `, processed ${r.processed}`} (${r.sends} sends, ${r.ms} ms)`;
+  const line = (r: CallRecord) =>
+    `${r.id} ${r.operation.method} / ${r.fault.name}: ${describeError(r.error)}${r.processed === undefined ? "" : `, processed ${r.processed}`} (${r.sends} sends, ${r.ms} ms)`;
 
   expect(records.filter((r) => !r.settled).map(line), "calls past their deadline").toEqual([]);
   expect(records.filter((r) => r.error !== undefined && !(r.error instanceof SignalBridgeError)).map(line), "untyped errors").toEqual([]);
@@ -300,7 +367,10 @@ function check(plan: Plan, records: CallRecord[]): void {
   const sends = records.filter((r) => r.operation.processed);
   expect(sends.filter((r) => (r.processed ?? 0) > 1).map(line), "duplicates: a call processed more than once").toEqual([]);
   expect(sends.filter((r) => r.verdict === "ok" && r.processed !== 1).map(line), "successes not processed exactly once").toEqual([]);
-  expect(sends.filter((r) => r.verdict === "not processed" && r.processed !== 0).map(line), "processed although the error says it was not").toEqual([]);
+  expect(
+    sends.filter((r) => r.verdict === "not processed" && r.processed !== 0).map(line),
+    "processed although the error says it was not",
+  ).toEqual([]);
 
   // Each fault ends as it must: retried when safe, never re-sent when the request may have been processed.
   const wrong = records.filter((r) => {
@@ -312,14 +382,26 @@ function check(plan: Plan, records: CallRecord[]): void {
     if (want === "error, not processed") return r.processed !== undefined && r.processed !== 0;
     return false;
   });
-  expect(wrong.map((r) => `${line(r)}; expected ${r.operation.idempotent ? r.fault.idempotent : r.fault.once}`), "outcomes").toEqual([]);
+  expect(
+    wrong.map((r) => `${line(r)}; expected ${r.operation.idempotent ? r.fault.idempotent : r.fault.once}`),
+    "outcomes",
+  ).toEqual([]);
   const resent = records.filter(
-    (r) => !r.operation.idempotent && r.fault.at === "operation" && r.fault.spec && r.fault.spec.status !== 429 && !r.fault.spec.expireTokens && r.sends !== 1,
+    (r) =>
+      !r.operation.idempotent &&
+      r.fault.at === "operation" &&
+      r.fault.spec &&
+      r.fault.spec.status !== 429 &&
+      !r.fault.spec.expireTokens &&
+      r.sends !== 1,
   );
   expect(resent.map(line), "a non-idempotent request re-sent after a failure that may have been processed").toEqual([]);
   const waits = records.filter((r) => r.fault.name === "429 + Retry-After");
   expect(waits.length).toBeGreaterThan(0);
-  for (const r of waits) expect(r.retryAfterGapMs, `${line(r)}: Retry-After (capped at ${RETRY.maxRetryAfterMs} ms) not honoured`).toBeGreaterThanOrEqual(RETRY.maxRetryAfterMs * 0.9);
+  for (const r of waits)
+    expect(r.retryAfterGapMs, `${line(r)}: Retry-After (capped at ${RETRY.maxRetryAfterMs} ms) not honoured`).toBeGreaterThanOrEqual(
+      RETRY.maxRetryAfterMs * 0.9,
+    );
   plan.crossCheck(records);
 }
 
@@ -327,7 +409,11 @@ function check(plan: Plan, records: CallRecord[]): void {
 // the three vendors
 
 function zstackPlan(): Plan {
-  const zs: ZStackClient = createZStackClient({ ...sandbox.config.zstack, ...FAST, poll: { initialIntervalMs: 5, maxIntervalMs: 20, maxPollMs: 3_000 } });
+  const zs: ZStackClient = createZStackClient({
+    ...sandbox.config.zstack,
+    ...FAST,
+    poll: { initialIntervalMs: 5, maxIntervalMs: 20, maxPollMs: 3_000 },
+  });
   const endpointUuid = sandbox.fixtures.zstack.dingTalkEndpoints[0]!.uuid;
   const log = processed.zstack;
   let serial = 0;
@@ -362,7 +448,8 @@ function zstackPlan(): Plan {
         idempotent: false,
         prepare: async (id) => void phoneOf.set(id, newPhone()),
         run: (id) => zs.addDingTalkAtPerson({ phoneNumber: phoneOf.get(id)!, endpointUuid, remark: id }),
-        processed: (id) => ran((p) => p.operationId === "AddSNSDingTalkAtPerson" && obj(obj(p.body).params).phoneNumber === phoneOf.get(id)),
+        processed: (id) =>
+          ran((p) => p.operationId === "AddSNSDingTalkAtPerson" && obj(obj(p.body).params).phoneNumber === phoneOf.get(id)),
       },
       {
         method: "updateDingTalkAtPerson",
@@ -395,7 +482,10 @@ function zstackPlan(): Plan {
           expect(stored).toBeLessThanOrEqual(r.processed ?? 0);
         }
         if (r.operation.method === "removeDingTalkAtPerson" && r.verdict === "ok") {
-          expect(state.atPersons.some((p) => p.phoneNumber === phoneOf.get(r.id)), `${r.id}: removed yet still stored`).toBe(false);
+          expect(
+            state.atPersons.some((p) => p.phoneNumber === phoneOf.get(r.id)),
+            `${r.id}: removed yet still stored`,
+          ).toBe(false);
         }
       }
     },
@@ -418,7 +508,8 @@ function eiamPlan(): Plan {
         operationId: "sendInSiteNotice",
         idempotent: false,
         run: (id) => eiam.sendInSiteNotice({ title: title(id), content: "fault workload", message_type: "TEXT", user_names: ["lisi"] }),
-        processed: async (id) => log.filter((p) => p.operationId === "sendInSiteNotice" && p.reply.status === 200 && obj(p.body).title === title(id)).length,
+        processed: async (id) =>
+          log.filter((p) => p.operationId === "sendInSiteNotice" && p.reply.status === 200 && obj(p.body).title === title(id)).length,
       },
       {
         method: "getInSiteNoticeSendResult",
@@ -465,7 +556,12 @@ function enosPlan(): Plan {
         idempotent: false,
         run: (id) => enos.createMessageRules({ appId, rules: [{ ruleName: created(id), messageRule: { mark1: ["x"] } }] }),
         processed: async (id) =>
-          log.filter((p) => p.operationId === "createMessageRules" && succeeded(p) && obj((obj(p.body).rules as unknown[] | undefined)?.[0]).ruleName === created(id)).length,
+          log.filter(
+            (p) =>
+              p.operationId === "createMessageRules" &&
+              succeeded(p) &&
+              obj((obj(p.body).rules as unknown[] | undefined)?.[0]).ruleName === created(id),
+          ).length,
       },
       {
         method: "updateMessageRules",
@@ -474,7 +570,13 @@ function enosPlan(): Plan {
         prepare: prepared,
         run: (id) => enos.updateMessageRules({ ruleId: ruleOf.get(id)!, ruleName: renamed(id), messageRule: { mark2: ["y"] } }),
         processed: async (id) =>
-          log.filter((p) => p.operationId === "updateMessageRules" && succeeded(p) && obj(p.body).ruleId === ruleOf.get(id) && obj(p.body).ruleName === renamed(id)).length,
+          log.filter(
+            (p) =>
+              p.operationId === "updateMessageRules" &&
+              succeeded(p) &&
+              obj(p.body).ruleId === ruleOf.get(id) &&
+              obj(p.body).ruleName === renamed(id),
+          ).length,
       },
       {
         method: "searchMessageRules",
@@ -496,7 +598,9 @@ function enosPlan(): Plan {
         run: (id) => enos.deleteMessageRules({ ruleIds: [ruleOf.get(id)!] }),
         // The first attempt deleted the rule, its answer was lost, the retry is told 31404.
         knownBug: (r) =>
-          r.error instanceof ApiError && r.error.code === "31404" && r.sends > 1 ? "retried delete reported as 31404 although the rule was deleted" : undefined,
+          r.error instanceof ApiError && r.error.code === "31404" && r.sends > 1
+            ? "retried delete reported as 31404 although the rule was deleted"
+            : undefined,
       },
     ],
     crossCheck(records) {
@@ -509,7 +613,10 @@ function enosPlan(): Plan {
           expect(rules.find((x) => x.ruleId === ruleOf.get(r.id))?.ruleName, `${r.id}: rule not renamed`).toBe(renamed(r.id));
         }
         if (r.operation.method === "deleteMessageRules" && r.verdict === "ok") {
-          expect(rules.some((x) => x.ruleId === ruleOf.get(r.id)), `${r.id}: deleted yet still stored`).toBe(false);
+          expect(
+            rules.some((x) => x.ruleId === ruleOf.get(r.id)),
+            `${r.id}: deleted yet still stored`,
+          ).toBe(false);
         }
       }
     },

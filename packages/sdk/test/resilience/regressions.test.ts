@@ -70,7 +70,11 @@ describe("regressions found by the resilience suite", () => {
     await zs.queryDingTalkAtPersons({ limit: 1 }); // log in first: only the calls below count
     await eiam.accessToken();
     const before = sandbox.zstack.requests.length + sandbox.eiam.requests.length;
-    const refused = (p: Promise<unknown>) => p.then(() => "sent", (e: unknown) => (e instanceof ValidationError ? "refused" : `sent (${String(e)})`));
+    const refused = (p: Promise<unknown>) =>
+      p.then(
+        () => "sent",
+        (e: unknown) => (e instanceof ValidationError ? "refused" : `sent (${String(e)})`),
+      );
     expect(await refused(zs.getDingTalkAtPerson("."))).toBe("refused");
     expect(await refused(zs.getDingTalkAtPerson(""))).toBe("refused");
     expect(await refused(zs.updateDingTalkAtPerson("..", { endpointUuid }))).toBe("refused");
@@ -93,7 +97,9 @@ describe("regressions found by the resilience suite", () => {
     const login = await fetch(`${baseUrl}/v1/accounts/login`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ logInByAccount: { accountName: auth.accountName, password: createHash("sha512").update(auth.password).digest("hex") } }),
+      body: JSON.stringify({
+        logInByAccount: { accountName: auth.accountName, password: createHash("sha512").update(auth.password).digest("hex") },
+      }),
     });
     const foreign = ((await login.json()) as { inventory: { uuid: string } }).inventory.uuid;
     const { lines, logger } = recordingLogger();

@@ -83,7 +83,11 @@ async function zstackWorkload(): Promise<void> {
   const wrongPassword = "Wrong#Password-zstack-1";
   configured.add(wrongPassword).add(sha512(wrongPassword));
   await attempt(() =>
-    createZStackClient({ baseUrl: config.baseUrl, auth: { accountName: config.auth.accountName, password: wrongPassword }, ...common() }).queryDingTalkAtPersons({}),
+    createZStackClient({
+      baseUrl: config.baseUrl,
+      auth: { accountName: config.auth.accountName, password: wrongPassword },
+      ...common(),
+    }).queryDingTalkAtPersons({}),
   );
 
   const accessKey = sandbox.fixtures.zstack.accessKey;
@@ -92,7 +96,11 @@ async function zstackWorkload(): Promise<void> {
   const wrongKeySecret = "wrong-ak-secret-zstack-0000000000000009";
   configured.add(wrongKeySecret);
   await attempt(() =>
-    createZStackClient({ baseUrl: config.baseUrl, auth: { accessKeyId: accessKey.accessKeyId, accessKeySecret: wrongKeySecret }, ...common() }).queryDingTalkAtPersons({}),
+    createZStackClient({
+      baseUrl: config.baseUrl,
+      auth: { accessKeyId: accessKey.accessKeyId, accessKeySecret: wrongKeySecret },
+      ...common(),
+    }).queryDingTalkAtPersons({}),
   );
 }
 
@@ -152,7 +160,9 @@ async function enosWorkload(): Promise<void> {
   await attempt(() => enos.createMessageRules({ rules: [rule] }));
   sandbox.enos.addFault({ operation: "searchMessageRules", nth: 1, times: 2, action: "drop" });
   await attempt(() => enos.searchMessageRules({ ruleIds: [] }));
-  await attempt(() => createEnosClient({ ...config, userToken: fixtures.otherOrgUserToken, ...common() }).searchMessageRules({ ruleIds: [] }));
+  await attempt(() =>
+    createEnosClient({ ...config, userToken: fixtures.otherOrgUserToken, ...common() }).searchMessageRules({ ruleIds: [] }),
+  );
   const wrongSecret = "wrong-enos-app-secret-0009";
   configured.add(wrongSecret);
   await attempt(() => createEnosClient({ ...config, appSecret: wrongSecret, ...common() }).searchMessageRules({ ruleIds: [] }));
@@ -179,7 +189,12 @@ function secretFields(value: unknown, out: Set<string>, key = ""): void {
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) secretFields(v, out, k);
 }
 
-function wireSecrets(exchanges: Exchanged[]): { all: Set<string>; sessions: Set<string>; eiamTokens: Set<string>; enosTokens: Set<string> } {
+function wireSecrets(exchanges: Exchanged[]): {
+  all: Set<string>;
+  sessions: Set<string>;
+  eiamTokens: Set<string>;
+  enosTokens: Set<string>;
+} {
   const all = new Set<string>();
   const sessions = new Set<string>();
   const eiamTokens = new Set<string>();
@@ -235,7 +250,10 @@ function leaks(texts: Array<[string, string]>): string[] {
   for (const [where, text] of texts) {
     for (const secret of secrets) {
       const at = text.indexOf(secret);
-      if (at >= 0) found.push(`${where}: ${mask(secret)} in "…${text.slice(Math.max(0, at - 60), at)}<SECRET>${text.slice(at + secret.length, at + secret.length + 40)}…"`);
+      if (at >= 0)
+        found.push(
+          `${where}: ${mask(secret)} in "…${text.slice(Math.max(0, at - 60), at)}<SECRET>${text.slice(at + secret.length, at + secret.length + 40)}…"`,
+        );
     }
   }
   return found;
@@ -254,12 +272,18 @@ describe("no secret in logs or errors", () => {
         `(kinds: ${[...kinds].sort().join(", ")})`,
     );
     expect(errors.every((e) => e.error instanceof SignalBridgeError)).toBe(true);
-    for (const kind of ["validation", "api", "authentication", "network", "response-shape"] satisfies ErrorKind[]) expect(kinds).toContain(kind);
-    for (const vendor of ["zstack", "eiam", "enos"]) expect(lines.some((l) => l.startsWith("debug") && l.includes(` ${vendor} `))).toBe(true);
+    for (const kind of ["validation", "api", "authentication", "network", "response-shape"] satisfies ErrorKind[])
+      expect(kinds).toContain(kind);
+    for (const vendor of ["zstack", "eiam", "enos"])
+      expect(lines.some((l) => l.startsWith("debug") && l.includes(` ${vendor} `))).toBe(true);
     expect(secrets.length).toBeGreaterThan(30);
     // The wire capture is complete: every session and token the simulators issued was seen.
     const zstackSessions = (sandbox.zstack.state() as { sessions: Array<{ uuid: string }> }).sessions.map((s) => s.uuid.replace("…", ""));
-    for (const prefix of zstackSessions) expect([...captured.sessions, ...configured].some((s) => s.startsWith(prefix)), `session ${prefix}…`).toBe(true);
+    for (const prefix of zstackSessions)
+      expect(
+        [...captured.sessions, ...configured].some((s) => s.startsWith(prefix)),
+        `session ${prefix}…`,
+      ).toBe(true);
     expect(captured.eiamTokens.size).toBeGreaterThanOrEqual((sandbox.eiam.state() as { tokens: unknown[] }).tokens.length);
     expect(captured.enosTokens.size).toBeGreaterThanOrEqual(2);
     // The check finds a secret when there is one.

@@ -25,7 +25,17 @@ export async function installNode(version: string): Promise<string> {
   try {
     // The outer `npm test` sets npm_config_* (workspace, prefix, …) that must not steer this install.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_")));
-    const args = ["install", "--prefix", staging, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel=error", `node@${version}`];
+    const args = [
+      "install",
+      "--prefix",
+      staging,
+      "--no-save",
+      "--no-package-lock",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      `node@${version}`,
+    ];
     // One more try after a failure: a registry download that stalls (seen once while other npm
     // processes held the shared cache) usually goes through at once the second time.
     try {
