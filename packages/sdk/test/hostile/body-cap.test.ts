@@ -4,7 +4,7 @@
  * fails with ResponseTooLargeError, it is not fetched again, and memory stays near the cap.
  */
 import { createGzip } from "node:zlib";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   ConfigurationError,
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -12,18 +12,10 @@ import {
   createZStackClient,
   isResponseTooLargeError,
 } from "../../src/index.js";
-import { startHostileServer, streamHugeBody, type HostileServer } from "./server.js";
+import { hostileServers, streamHugeBody } from "./server.js";
 import { TRANSPORTS } from "./transports.js";
 
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function start(handler: Parameters<typeof startHostileServer>[0]) {
-  const s = await startHostileServer(handler);
-  servers.push(s);
-  return s;
-}
+const start = hostileServers();
 
 const MiB = 1024 * 1024;
 const CAP = 1 * MiB;

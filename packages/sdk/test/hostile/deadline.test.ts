@@ -5,7 +5,7 @@
  * construction. The servers here stall for far longer than any test may take: a call that is not
  * bounded fails by the test's own timeout.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ApiError,
   ConfigurationError,
@@ -15,18 +15,10 @@ import {
   createSignalBridge,
   createZStackClient,
 } from "../../src/index.js";
-import { json, startHostileServer, type HostileServer } from "./server.js";
+import { hostileServers, json } from "./server.js";
 import { TRANSPORTS } from "./transports.js";
 
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function start(handler: Parameters<typeof startHostileServer>[0]) {
-  const s = await startHostileServer(handler);
-  servers.push(s);
-  return s;
-}
+const start = hostileServers();
 const STALL_MS = 60_000;
 const stall = () => new Promise<void>((r) => setTimeout(r, STALL_MS).unref());
 const NOTICE = { title: "t", content: "c", message_type: "TEXT" as const, user_names: ["zhangsan"] };

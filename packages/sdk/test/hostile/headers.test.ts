@@ -3,25 +3,21 @@
  * Content-Type replaces the client's own instead of being comma-joined to it, and one header
  * builder in core (HeaderMap) serves every vendor.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HeaderMap } from "@signalbridge/core";
 import { createEiamClient, createEnosClient, createZStackClient } from "../../src/index.js";
-import { json, startHostileServer, type HostileServer } from "./server.js";
+import { hostileServers, json, type HostileServer } from "./server.js";
 import { TRANSPORTS } from "./transports.js";
 
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const serve = hostileServers();
 async function start() {
-  const s = await startHostileServer((req, res) => {
+  const s = await serve((req, res) => {
     if (req.url === "/api/v2/tenant/token") return json(res, 200, { access_token: "client-token", expires_in: 1800 });
     if (req.url!.startsWith("/apim-token-service/"))
       return json(res, 200, { status: 0, msg: "SUCCESS", data: { accessToken: "t", expire: 7200 } });
     if (req.url!.startsWith("/app-portal-service/")) return json(res, 200, { code: 0, msg: "OK", data: true });
     json(res, 200, { notice_id: "n", inventories: [] });
   });
-  servers.push(s);
   return s;
 }
 const NOTICE = { title: "t", content: "c", message_type: "TEXT" as const, user_names: ["zhangsan"] };

@@ -3,22 +3,18 @@
  * ValidationError naming the field (nothing sent, no "may have reached the server"), or as a
  * ConfigurationError at construction for options.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConfigurationError, ValidationError, createEiamClient, createEnosClient, createZStackClient } from "../../src/index.js";
-import { json, startHostileServer, type HostileServer } from "./server.js";
+import { hostileServers, json } from "./server.js";
 import { TRANSPORTS } from "./transports.js";
 
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const serve = hostileServers();
 async function start() {
-  const s = await startHostileServer((req, res) =>
+  const s = await serve((req, res) =>
     req.url!.startsWith("/apim-token-service/")
       ? json(res, 200, { status: 0, msg: "SUCCESS", data: { accessToken: "t", expire: 7200 } })
       : json(res, 200, { notice_id: "n", inventories: [], status: 0, msg: "OK", data: [] }),
   );
-  servers.push(s);
   return s;
 }
 const NOTICE = { title: "t", content: "c", message_type: "TEXT" as const, user_names: ["zhangsan"] };

@@ -4,20 +4,12 @@
  * the other origin sees nothing, and the caller gets a RedirectError naming the status and the
  * target origin, sent once.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedirectError, createEiamClient, createEnosClient, createZStackClient, isRedirectError } from "../../src/index.js";
-import { json, startHostileServer, type HostileServer } from "./server.js";
+import { hostileServers, json } from "./server.js";
 import { TRANSPORTS } from "./transports.js";
 
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function start(...args: Parameters<typeof startHostileServer>) {
-  const s = await startHostileServer(...args);
-  servers.push(s);
-  return s;
-}
+const start = hostileServers();
 const quiet = { logLevel: "off" as const, retry: { initialDelayMs: 1, maxDelayMs: 5 } };
 
 /** Another origin (127.0.0.2) that records whatever reaches it and answers success. */

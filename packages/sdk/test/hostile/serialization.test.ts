@@ -3,19 +3,15 @@
  * input once, validates exactly that serialization and sends exactly those bytes, so a toJSON, a
  * getter, an inherited property or a `__proto__` key cannot change the body after validation.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ValidationError, createEiamClient, createZStackClient } from "../../src/index.js";
-import { json, startHostileServer, type HostileServer } from "./server.js";
+import { hostileServers, json } from "./server.js";
 import { TRANSPORTS } from "./transports.js";
 
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const serve = hostileServers();
 describe.each(TRANSPORTS)("over %s", (_name, transport) => {
   async function eiamServer() {
-    const s = await startHostileServer((_req, res) => json(res, 200, { notice_id: "n-1" }));
-    servers.push(s);
+    const s = await serve((_req, res) => json(res, 200, { notice_id: "n-1" }));
     return { server: s, eiam: createEiamClient({ ...transport, baseUrl: s.url, accessToken: "given-token", logLevel: "off" }) };
   }
   const valid = { title: "Disk alarm", content: "disk full", message_type: "TEXT" as const, user_names: ["zhangsan"] };
@@ -76,12 +72,11 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
     });
 
     it("ZStack: a nested toJSON inside params is caught too (the job body sent is the one checked)", async () => {
-      const s = await startHostileServer((req, res) =>
+      const s = await serve((req, res) =>
         req.method === "POST"
           ? json(res, 202, { location: "/zstack/v1/api-jobs/0123456789abcdef0123456789abcdef" })
           : json(res, 200, { inventory: { uuid: "u1", phoneNumber: "+86-13800001111", endpointUuid: "7b9b311a1a6c445bbe48c02b52f91ef6" } }),
       );
-      servers.push(s);
       const zs = createZStackClient({
         ...transport,
         baseUrl: `${s.url}/zstack`,

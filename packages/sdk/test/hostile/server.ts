@@ -5,6 +5,7 @@
  * counts the body bytes it managed to write before the client hung up.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { afterEach } from "vitest";
 import type { AddressInfo, Socket } from "node:net";
 
 export interface SeenRequest {
@@ -62,6 +63,19 @@ export async function startHostileServer(handler: RawHandler, host = "127.0.0.1"
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A `start` for one test file: the servers it starts are closed after each test. */
+export function hostileServers(): (handler: RawHandler, host?: string) => Promise<HostileServer> {
+  const servers: HostileServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (handler, host) => {
+    const server = await startHostileServer(handler, host);
+    servers.push(server);
+    return server;
   };
 }
 

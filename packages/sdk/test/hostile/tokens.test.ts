@@ -2,26 +2,22 @@
  * Item 8 of the trust issue: a short-lived token (lifetime ≤ 60 s, under the 60 s renew-ahead
  * margin) is reused for half its life instead of being fetched before every call.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEiamClient, createEnosClient, createZStackClient } from "../../src/index.js";
-import { json, startHostileServer, type HostileServer } from "./server.js";
+import { hostileServers, json } from "./server.js";
 import { TRANSPORTS } from "./transports.js";
 
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const serve = hostileServers();
 
 describe.each(TRANSPORTS)("over %s", (_name, transport) => {
   describe("short-lived credentials are reused", () => {
     it.each([60, 30, 10])("EnOS: a %i s gateway token serves three calls with one token request", async (expire) => {
       let n = 0;
-      const s = await startHostileServer((req, res) =>
+      const s = await serve((req, res) =>
         req.url!.startsWith("/apim-token-service/")
           ? json(res, 200, { status: 0, msg: "SUCCESS", data: { accessToken: `tok-${++n}`, expire } })
           : json(res, 200, { code: 0, msg: "OK", data: true }),
       );
-      servers.push(s);
       const enos = createEnosClient({
         ...transport,
         baseUrl: s.url,
@@ -41,7 +37,7 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
 
     it("ZStack: a 60 s session serves three calls with one login", async () => {
       let n = 0;
-      const s = await startHostileServer((req, res) =>
+      const s = await serve((req, res) =>
         req.url!.endsWith("/login")
           ? json(res, 200, {
               inventory: {
@@ -52,7 +48,6 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
             })
           : json(res, 200, { inventories: [] }),
       );
-      servers.push(s);
       const zs = createZStackClient({
         ...transport,
         baseUrl: `${s.url}/zstack`,
@@ -64,12 +59,11 @@ describe.each(TRANSPORTS)("over %s", (_name, transport) => {
     });
 
     it("EIAM (which already did this): a 60 s token serves three calls with one token request", async () => {
-      const s = await startHostileServer((req, res) =>
+      const s = await serve((req, res) =>
         req.url === "/api/v2/tenant/token"
           ? json(res, 200, { access_token: "eiam-tok", expires_in: 60 })
           : json(res, 200, { notice_id: "n" }),
       );
-      servers.push(s);
       const eiam = createEiamClient({ ...transport, baseUrl: s.url, clientId: "cid", clientSecret: "client-secret", logLevel: "off" });
       for (let i = 0; i < 3; i++) await eiam.sendInSiteNotice({ title: "t", content: "c", message_type: "TEXT", user_names: ["zhangsan"] });
       expect(s.requests.filter((r) => r.url === "/api/v2/tenant/token")).toHaveLength(1);
