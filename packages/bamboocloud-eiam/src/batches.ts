@@ -1,11 +1,10 @@
 import {
   ApiError,
   AuthenticationError,
-  NetworkError,
   SignalBridgeError,
-  TimeoutError,
   ValidationError,
   assertValid,
+  failedBatchOutcome,
   journalForCall,
   runBatches,
   type CallOptions,
@@ -85,13 +84,8 @@ function chunk(list: string[], size: number): string[][] {
   return out;
 }
 
-function outcomeOf(error: unknown): "not-sent" | "uncertain" {
-  if (error instanceof ValidationError) return "not-sent";
-  if (error instanceof TimeoutError || error instanceof NetworkError) return error.mayHaveReachedServer ? "uncertain" : "not-sent";
-  if (error instanceof ApiError) return error.status >= 500 ? "uncertain" : "not-sent";
-  // A 2xx whose body we could not read, or anything unexpected: assume it may have happened.
-  return "uncertain";
-}
+// EIAM's 4xx refusals happen before the notice is queued; a 5xx may come after it was.
+const outcomeOf = (error: unknown) => failedBatchOutcome(error, (e) => (e.status >= 500 ? "uncertain" : "not-sent"));
 
 /**
  * Send one notice to any number of users and organisations: split into requests within EIAM's

@@ -93,6 +93,7 @@ export {
   runBatches,
   checkDeliveryKey,
   journalForCall,
+  failedBatchOutcome,
   type CallJournal,
   canonicalJson,
   keyConflictMessage,

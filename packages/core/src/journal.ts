@@ -12,7 +12,7 @@
  * this module holds only the contract and an in-memory journal for calls without one.
  */
 import { sha256Hex } from "./crypto.js";
-import { SignalBridgeError, ValidationError } from "./errors.js";
+import { ApiError, NetworkError, SignalBridgeError, TimeoutError, ValidationError } from "./errors.js";
 
 /** What a journal says happened to a batch. "in-flight": a live worker is sending it right now. */
 export type JournalBatchState = "pending" | "in-flight" | "sent" | "not-sent" | "uncertain";
@@ -119,6 +119,19 @@ export function checkDeliveryKey(deliveryKey: unknown): string {
     ]);
   }
   return deliveryKey;
+}
+
+/**
+ * What a failed batch means for the record: "not-sent" when it provably did not happen (refused
+ * before sending, never left), "uncertain" when it may have been processed. Only how a vendor's
+ * own "no" reads differs, so the vendor says that (`apiOutcome`); anything unexpected (a 2xx
+ * whose body could not be read) is uncertain.
+ */
+export function failedBatchOutcome(error: unknown, apiOutcome: (error: ApiError) => "not-sent" | "uncertain"): "not-sent" | "uncertain" {
+  if (error instanceof ValidationError) return "not-sent";
+  if (error instanceof TimeoutError || error instanceof NetworkError) return error.mayHaveReachedServer ? "uncertain" : "not-sent";
+  if (error instanceof ApiError) return apiOutcome(error);
+  return "uncertain";
 }
 
 /** Where one bulk call keeps its record. */

@@ -7,13 +7,11 @@
  * duplicate the at-person or fail on the server's duplicate-phone check.
  */
 import {
-  ApiError,
   AuthenticationError,
-  NetworkError,
   SignalBridgeError,
-  TimeoutError,
   ValidationError,
   assertValid,
+  failedBatchOutcome,
   journalForCall,
   runBatches,
   type DeliveryJournal,
@@ -55,14 +53,9 @@ const op = operations.AddSNSDingTalkAtPerson;
 const OPERATION = "zstack.addDingTalkAtPerson";
 const CHECK_JOB = "0".repeat(32);
 
-function outcomeOf(error: SignalBridgeError): "not-sent" | "uncertain" {
-  if (error instanceof ValidationError) return "not-sent";
-  if (error instanceof TimeoutError || error instanceof NetworkError) return error.mayHaveReachedServer ? "uncertain" : "not-sent";
-  // A vendor error with a code is the job's (or the submit's) definitive answer: nothing was added.
-  // A 404 on the poll (job unknown or expired) has no code: whether it ran is unknown.
-  if (error instanceof ApiError) return error.code !== undefined ? "not-sent" : "uncertain";
-  return "uncertain";
-}
+// A vendor error with a code is the job's (or the submit's) definitive answer: nothing was added.
+// A 404 on the poll (job unknown or expired) has no code: whether it ran is unknown.
+const outcomeOf = (error: unknown) => failedBatchOutcome(error, (e) => (e.code !== undefined ? "not-sent" : "uncertain"));
 
 /** Add every at-person in `inputs`, each exactly once, recorded in `options.journal`. */
 export async function addAtPersonsInBulk(
