@@ -6,31 +6,19 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { expect } from "vitest";
+import { launchChromium } from "@signalbridge/testkit";
 import { serveDocs } from "../src/serve.mjs";
 import { DIST_DIR, DOCS_DIR } from "../src/site.mjs";
 
-export const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 export const RESULTS = join(DOCS_DIR, "test-results");
 
 /** `{ docs, browser, context, close }`: the site on 127.0.0.1 and a browser context for it. */
 export async function startBrowser() {
   if (!existsSync(join(DIST_DIR, "index.html"))) throw new Error("dist/ is missing: run `npm run build` first");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   await mkdir(RESULTS, { recursive: true });
   const docs = await serveDocs({ port: 0, host: "127.0.0.1" });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   context.setDefaultTimeout(15_000);
   return {

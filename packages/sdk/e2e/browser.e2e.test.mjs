@@ -4,24 +4,11 @@
  * hashing and signing, and fetch in the page are all exercised). Headless Debian Chromium.
  */
 import { createServer } from "node:http";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startSandbox } from "@signalbridge/sandbox";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { launchChromium } from "@signalbridge/testkit";
 
 let sandbox;
 let page;
@@ -31,7 +18,6 @@ const consoleErrors = [];
 const hosts = new Set();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   sandbox = await startSandbox({ port: 0 });
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL("../dist/index.js", import.meta.url))],
@@ -50,7 +36,7 @@ beforeAll(async () => {
     res.end(js_ ? js : req.url === "/" ? html : "");
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   page.on("pageerror", (e) => consoleErrors.push(String(e)));

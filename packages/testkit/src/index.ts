@@ -114,3 +114,5 @@ export function recordingLogger() {
 }
 
 export { plainHttpCases, plainHttpRuleMismatches, type PlainHttpCase } from "./plain-http.js";
+
+export { CHROMIUM, launchChromium } from "./chromium.js";
